@@ -1,0 +1,99 @@
+/**
+ * Request and response types of the delivery API (`/api/mosaic`), shared by the server, the admin
+ * and the tests. One namespace per endpoint, as Strapi's content-releases does.
+ */
+
+export type Format = 'json' | 'html' | 'markdown' | 'text';
+
+export interface ApiError {
+  status: number;
+  name: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface DeliveryQuery {
+  format?: Format;
+  locale?: string;
+  persona?: string;
+  explain?: 'true' | 'false';
+  tz?: string;
+  ref?: string;
+  utm_source?: string;
+  utm_medium?: string;
+  utm_campaign?: string;
+  utm_term?: string;
+  utm_content?: string;
+}
+
+export interface DeliveredChunk {
+  documentId: string;
+  slug: string;
+  title: string;
+  locale: string | null;
+  /** Blocks JSON for `format=json`, a string for the other formats. */
+  content: unknown;
+  /** Fields an app adds to the chunk content type come through as they are. */
+  [extra: string]: unknown;
+}
+
+export type SkipReason =
+  | 'unpublished'
+  | 'outside-schedule'
+  | 'persona-mismatch'
+  | 'segment-mismatch'
+  | 'empty-asset'
+  | 'cycle'
+  | 'too-deep'
+  | 'not-chosen';
+
+export interface Explain {
+  persona: { requested: string | null; source: 'param' | null; known: boolean | null };
+  context: Record<string, unknown>;
+  segments: Array<{ slug: string; matched: boolean }>;
+  slots: Array<{
+    key: string;
+    mode: 'first' | 'best' | 'all' | 'experiment';
+    candidates: Array<{
+      kind: 'chunk' | 'asset';
+      documentId: string;
+      slug: string | null;
+      chosen: boolean;
+      reason: SkipReason | 'eligible';
+      score?: number;
+    }>;
+  }>;
+}
+
+export declare namespace ResolveAsset {
+  export interface Request {
+    params: { slug: string };
+    query: DeliveryQuery;
+  }
+  export interface Response {
+    data: {
+      slug: string;
+      locale: string | null;
+      format: Format;
+      slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
+    };
+    meta: {
+      persona: string | null;
+      segments: string[];
+      variantKey: string;
+      warnings?: string[];
+      explain?: Explain;
+    };
+  }
+}
+
+export declare namespace GetChunk {
+  export interface Request {
+    params: { slug: string };
+    query: Omit<DeliveryQuery, 'explain'>;
+  }
+  export interface Response {
+    data: DeliveredChunk & { format: Format };
+    meta: { persona: string | null; variantKey: string; warnings?: string[] };
+  }
+}

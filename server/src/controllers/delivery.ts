@@ -1,0 +1,96 @@
+/**
+ * The delivery API's HTTP edge: validates the query, calls the delivery service, and sets the
+ * caching headers (`ETag`, `Cache-Control`, `Vary`) from what actually influenced the answer.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context as KoaContext } from 'koa';
+import { z } from 'zod';
+
+import { isValidTimeZone, type RequestFacts } from '../core/context';
+import { FORMATS, type Format } from '../core/types';
+import { getService } from '../utils';
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
+const querySchema = z.object({
+  format: z
+    .string()
+    .refine((f): f is Format => (FORMATS as readonly string[]).includes(f), {
+      error: (issue) => `Unknown format '${issue.input}': use one of ${FORMATS.join(', ')}`,
+    })
+    .optional(),
+  locale: text(32).optional(),
+  persona: text(100).optional(),
+  explain: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
+  tz: text(64)
+    .refine(isValidTimeZone, {
+      error: (issue) => `Unknown time zone '${issue.input}': use an IANA zone such as Europe/Berlin`,
+    })
+    .optional(),
+  ref: text(2048).optional(),
+  utm_source: text(200).optional(),
+  utm_medium: text(200).optional(),
+  utm_campaign: text(200).optional(),
+  utm_term: text(200).optional(),
+  utm_content: text(200).optional(),
+});
+
+function parseQuery(query: unknown) {
+  const result = querySchema.safeParse(query ?? {});
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const param = issue.path.join('.');
+    // A repeated parameter arrives as an array: say so rather than "expected string".
+    const message =
+      issue.code === 'invalid_type'
+        ? `'${param}' must be given once, as a single value`
+        : issue.code === 'custom'
+          ? issue.message
+          : `'${param}' ${issue.message}`;
+    return { path: issue.path, message };
+  });
+  throw new errors.ValidationError(issues.map((i) => i.message).join('; '), { errors: issues });
+}
+
+function headersOf(ctx: KoaContext): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(ctx.request.headers)) {
+    headers[name] = Array.isArray(value) ? value[0] : value;
+  }
+  return headers;
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const maxAge = () => strapi.config.get<number>('plugin::mosaic.cache.maxAge', 60);
+
+  function respond(ctx: KoaContext, body: unknown, variantKey: string, varyOn: string[]) {
+    const etag = `"${variantKey}"`;
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', `public, max-age=${maxAge()}`);
+    if (varyOn.length) ctx.vary(varyOn.join(', '));
+    if (ctx.get('If-None-Match') === etag) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.body = body;
+  }
+
+  function requestOf(ctx: KoaContext) {
+    const { format = 'json', explain, ...query } = parseQuery(ctx.query);
+    const facts: RequestFacts = { query, headers: headersOf(ctx), now: new Date() };
+    return { slug: String(ctx.params.slug), format, explain: explain === 'true', facts };
+  }
+
+  return {
+    async asset(ctx: KoaContext) {
+      const { data, meta, varyOn } = await getService('delivery').asset(requestOf(ctx));
+      respond(ctx, { data, meta }, meta.variantKey, varyOn);
+    },
+
+    async chunk(ctx: KoaContext) {
+      const { data, meta } = await getService('delivery').chunk(requestOf(ctx));
+      respond(ctx, { data, meta }, meta.variantKey, []);
+    },
+  };
+};

@@ -1,0 +1,141 @@
+/**
+ * Builds the request context (PRODUCT.md, *Context*) from what a request carries: its query and
+ * headers. Also records which request headers fed which context field, so the HTTP layer can say
+ * exactly what the answer varies on.
+ */
+import type { Context, DeviceType } from './types';
+
+export interface RequestFacts {
+  query: {
+    persona?: string;
+    locale?: string;
+    tz?: string;
+    ref?: string;
+    utm_source?: string;
+    utm_medium?: string;
+    utm_campaign?: string;
+    utm_term?: string;
+    utm_content?: string;
+  };
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  now: Date;
+}
+
+export interface GeoHeaders {
+  country?: string;
+  region?: string;
+  city?: string;
+}
+
+export interface BuiltContext {
+  context: Context;
+  /** Top-level context field -> request headers it was read from (for `Vary`). */
+  headerSources: Partial<Record<keyof Context, string[]>>;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Hour, ISO weekday and date of `now` in `tz` (a valid IANA zone; callers check first). */
+export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
+  let formatter = formatters.get(tz);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      weekday: 'short',
+    });
+    // Zones are a closed set, so this map stays small.
+    formatters.set(tz, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(now)) parts[part.type] = part.value;
+  return {
+    hour: Number(parts.hour),
+    weekday: WEEKDAYS[parts.weekday] ?? 1,
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+  };
+}
+
+// Order matters: bots first (many carry "Mobile"), then tablets (Android tablets lack "Mobile").
+const BOT = /bot|crawl|spider|slurp|facebookexternalhit|preview|headless|curl|wget|python-requests|axios|node-fetch/i;
+const TABLET = /ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))/i;
+const MOBILE = /mobi|iphone|ipod|android|windows phone|blackberry|opera mini/i;
+
+export function detectDevice(userAgent: string | undefined): DeviceType | undefined {
+  if (!userAgent) return undefined;
+  if (BOT.test(userAgent)) return 'bot';
+  if (TABLET.test(userAgent)) return 'tablet';
+  if (MOBILE.test(userAgent)) return 'mobile';
+  return 'desktop';
+}
+
+/** `https://www.Twitter.com/x` -> `twitter.com`; bare hosts (`?ref=newsletter`) are kept as given. */
+export function referrerHost(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!trimmed) return undefined;
+  let host: string;
+  try {
+    host = new URL(trimmed.includes('://') ? trimmed : `https://${trimmed}`).hostname;
+  } catch {
+    return trimmed.toLowerCase();
+  }
+  return host.toLowerCase().replace(/^www\./, '');
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== '');
+  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+}
+
+export function buildContext(facts: RequestFacts, geoHeaders: GeoHeaders): BuiltContext {
+  const { query, headers } = facts;
+  const context: Context = {};
+  const headerSources: BuiltContext['headerSources'] = {};
+
+  const utm = compact({
+    source: query.utm_source,
+    medium: query.utm_medium,
+    campaign: query.utm_campaign,
+    term: query.utm_term,
+    content: query.utm_content,
+  });
+  if (utm) context.utm = utm;
+
+  const referrer = query.ref ?? headers.referer;
+  if (referrer) {
+    const host = referrerHost(referrer);
+    if (host) context.referrer = { host, url: referrer };
+    if (query.ref === undefined) headerSources.referrer = ['Referer'];
+  }
+
+  const deviceType = detectDevice(headers['user-agent']);
+  if (deviceType) context.device = { type: deviceType };
+  headerSources.device = ['User-Agent'];
+
+  const geo = compact({
+    country: geoHeaders.country ? headers[geoHeaders.country]?.trim().toUpperCase() : undefined,
+    region: geoHeaders.region ? headers[geoHeaders.region]?.trim() : undefined,
+    city: geoHeaders.city ? headers[geoHeaders.city]?.trim() : undefined,
+  });
+  if (geo) context.geo = geo;
+  const geoNames = Object.values(geoHeaders).filter((h): h is string => Boolean(h));
+  if (geoNames.length) headerSources.geo = geoNames;
+
+  context.time = timeIn(facts.now, query.tz ?? 'UTC');
+  return { context, headerSources };
+}

@@ -1,0 +1,36 @@
+/**
+ * The plain data the pure core works on: the request context, behaviour events and output formats.
+ * No Strapi import may appear anywhere under core/.
+ */
+
+export const FORMATS = ['json', 'html', 'markdown', 'text'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export type DeviceType = 'mobile' | 'tablet' | 'desktop' | 'bot';
+
+/** A behaviour event as `$event` rules read it: `ts` is milliseconds since the epoch. */
+export interface BehaviourEvent {
+  name: string;
+  ts: number;
+  value?: number;
+  props?: Record<string, unknown>;
+}
+
+/** Everything known about one request. Every field may be absent. */
+export interface Context {
+  persona?: string;
+  locale?: string;
+  utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
+  referrer?: { host?: string; url?: string };
+  device?: { type?: DeviceType };
+  geo?: { country?: string; region?: string; city?: string };
+  time?: { hour: number; weekday: number; date: string };
+  visitor?: { known?: boolean; visits?: number; firstSeen?: string; lastSeen?: string; new?: boolean };
+  traits?: Record<string, unknown>;
+  affinity?: { personas?: Record<string, number>; tags?: Record<string, number> };
+  /** The visitor's behaviour log, newest last; what `$event` rules read. */
+  events?: BehaviourEvent[];
+}
+
+/** Strapi blocks JSON (the `blocks` field type), kept loose: editors and the API can send anything. */
+export type BlocksContent = Array<Record<string, unknown>>;

@@ -1,0 +1,292 @@
+/**
+ * Loads Mosaic content through the document service and compiles it for resolution: assets with
+ * their slots, candidates, nested assets and referenced segments; chunks with their tags. Every
+ * load goes through the compiled cache, so a resolve reads the database only after a change.
+ */
+import type { Core } from '@strapi/strapi';
+
+import type {
+  CompiledAsset,
+  CompiledCandidate,
+  CompiledChunk,
+  CompiledSegment,
+  SlotMode,
+} from '../core/assembly';
+import { compileRule, formatRuleIssues, RuleError } from '../core/rules';
+import type { BlocksContent } from '../core/types';
+import { UIDS } from '../content-types';
+import { getService } from '../utils';
+
+interface RelatedRef {
+  documentId: string;
+  slug?: string;
+}
+
+interface ChunkDocument {
+  documentId: string;
+  slug: string;
+  title: string;
+  locale?: string | null;
+  body?: unknown;
+  updatedAt?: string | Date;
+  availableFrom?: string | null;
+  availableUntil?: string | null;
+  personas?: RelatedRef[];
+  segments?: Array<RelatedRef & { rule?: unknown; priority?: number | null; updatedAt?: string }>;
+  tags?: RelatedRef[];
+  [field: string]: unknown;
+}
+
+interface AssetDocument {
+  documentId: string;
+  slug: string;
+  locale?: string | null;
+  updatedAt?: string | Date;
+  slots?: Array<{
+    key: string;
+    mode?: SlotMode | null;
+    limit?: number | null;
+    candidates?: Array<{ chunk?: RelatedRef | null; asset?: RelatedRef | null }>;
+  }>;
+}
+
+export interface Locales {
+  defaultLocale: string | null;
+  available: string[];
+}
+
+/** Fields the delivery API shapes itself; anything else an app adds to chunks passes through. */
+const CHUNK_OWN_FIELDS = new Set([
+  'id',
+  'documentId',
+  'title',
+  'slug',
+  'body',
+  'personas',
+  'segments',
+  'tags',
+  'availableFrom',
+  'availableUntil',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'locale',
+  'localizations',
+  'createdBy',
+  'updatedBy',
+]);
+
+const CHUNK_POPULATE = {
+  personas: { fields: ['slug'] },
+  segments: { fields: ['slug', 'rule', 'priority', 'updatedAt'] },
+  tags: { fields: ['slug'] },
+} as const;
+
+const ASSET_POPULATE = {
+  slots: {
+    populate: {
+      candidates: {
+        populate: { chunk: { fields: ['slug'] }, asset: { fields: ['slug'] } },
+      },
+    },
+  },
+} as const;
+
+const toTime = (value: string | null | undefined) => (value ? Date.parse(value) : null);
+const versionOf = (value: string | Date | undefined) =>
+  value instanceof Date ? value.toISOString() : String(value ?? '');
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const cache = () => getService('cache');
+  const maxDepth = () => strapi.config.get<number>('plugin::mosaic.maxDepth', 5);
+
+  const compiledRules = new Map<string, CompiledSegment>();
+
+  function compileSegment(
+    segment: NonNullable<ChunkDocument['segments']>[number]
+  ): CompiledSegment | null {
+    const slug = segment.slug ?? segment.documentId;
+    const key = `${segment.documentId}@${versionOf(segment.updatedAt)}`;
+    const known = compiledRules.get(key);
+    if (known) return known;
+    try {
+      const compiled = { slug, priority: segment.priority ?? 0, rule: compileRule(segment.rule) };
+      compiledRules.set(key, compiled);
+      return compiled;
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      // Rules are validated on save; one that predates validation never matches.
+      strapi.log.warn(`[mosaic] segment '${slug}' is ignored: ${formatRuleIssues(error.issues)}`);
+      return null;
+    }
+  }
+
+  function compileChunk(doc: ChunkDocument, segments: Map<string, CompiledSegment>): CompiledChunk {
+    const extra: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(doc)) {
+      if (!CHUNK_OWN_FIELDS.has(field)) extra[field] = value;
+    }
+    const segmentSlugs: string[] = [];
+    for (const segment of doc.segments ?? []) {
+      const compiled = compileSegment(segment);
+      if (!compiled) continue;
+      segments.set(compiled.slug, compiled);
+      segmentSlugs.push(compiled.slug);
+    }
+    return {
+      documentId: doc.documentId,
+      slug: doc.slug,
+      title: doc.title,
+      locale: doc.locale ?? null,
+      version: versionOf(doc.updatedAt),
+      personas: (doc.personas ?? []).map((p) => p.slug ?? p.documentId),
+      // A chunk tagged only with segments whose rules are broken must stay unreachable, not open.
+      segments: doc.segments?.length && !segmentSlugs.length ? ['\u0000invalid'] : segmentSlugs,
+      tags: (doc.tags ?? []).map((t) => t.slug ?? t.documentId),
+      availableFrom: toTime(doc.availableFrom),
+      availableUntil: toTime(doc.availableUntil),
+      body: Array.isArray(doc.body) ? (doc.body as BlocksContent) : [],
+      extra,
+      templates: {},
+    };
+  }
+
+  async function locales(): Promise<Locales> {
+    return cache().get('locales', async () => {
+      const service = strapi.plugin('i18n')?.service('locales');
+      if (!service) return { defaultLocale: null, available: [] };
+      const [all, defaultLocale] = await Promise.all([service.find(), service.getDefaultLocale()]);
+      return {
+        defaultLocale: (defaultLocale as string | undefined) ?? null,
+        available: (all as Array<{ code: string }>).map((l) => l.code),
+      };
+    });
+  }
+
+  /** Published chunks by documentId in `locale`, falling back to the default locale. */
+  async function loadChunks(ids: string[], locale: string | null, segments: Map<string, CompiledSegment>) {
+    const found = new Map<string, CompiledChunk>();
+    if (!ids.length) return found;
+    const { defaultLocale } = await locales();
+    const tried = new Set<string | null>();
+    for (const candidateLocale of [locale, defaultLocale]) {
+      if (tried.has(candidateLocale)) continue;
+      tried.add(candidateLocale);
+      const missing = ids.filter((id) => !found.has(id));
+      if (!missing.length) break;
+      const docs = (await strapi.documents(UIDS.chunk).findMany({
+        filters: { documentId: { $in: missing } },
+        status: 'published',
+        ...(candidateLocale ? { locale: candidateLocale } : {}),
+        populate: CHUNK_POPULATE,
+      } as never)) as unknown as ChunkDocument[];
+      for (const doc of docs) found.set(doc.documentId, compileChunk(doc, segments));
+    }
+    return found;
+  }
+
+  async function findAssetDocument(
+    filters: Record<string, unknown>,
+    locale: string | null
+  ): Promise<AssetDocument | null> {
+    const { defaultLocale } = await locales();
+    for (const candidateLocale of locale === defaultLocale ? [locale] : [locale, defaultLocale]) {
+      const doc = await strapi.documents(UIDS.asset).findFirst({
+        filters,
+        status: 'published',
+        ...(candidateLocale ? { locale: candidateLocale } : {}),
+        populate: ASSET_POPULATE,
+      } as never);
+      if (doc) return doc as unknown as AssetDocument;
+    }
+    return null;
+  }
+
+  async function compileAsset(
+    doc: AssetDocument,
+    locale: string | null,
+    path: string[],
+    segments: Map<string, CompiledSegment>
+  ): Promise<CompiledAsset> {
+    const chunkIds = new Set<string>();
+    for (const slot of doc.slots ?? []) {
+      for (const c of slot.candidates ?? []) if (c.chunk) chunkIds.add(c.chunk.documentId);
+    }
+    const chunks = await loadChunks([...chunkIds], locale, segments);
+    const here = [...path, doc.documentId];
+
+    const slots = [];
+    for (const slot of doc.slots ?? []) {
+      const candidates: CompiledCandidate[] = [];
+      for (const c of slot.candidates ?? []) {
+        if (c.chunk) {
+          const ref = c.chunk.documentId;
+          candidates.push({ kind: 'chunk', ref, chunk: chunks.get(ref) ?? null });
+        } else if (c.asset) {
+          const ref = c.asset.documentId;
+          if (here.includes(ref)) candidates.push({ kind: 'asset', ref, asset: null, refused: 'cycle' });
+          else if (here.length >= maxDepth()) {
+            candidates.push({ kind: 'asset', ref, asset: null, refused: 'depth' });
+          } else {
+            const nestedDoc = await findAssetDocument({ documentId: ref }, locale);
+            const asset = nestedDoc ? await compileAsset(nestedDoc, locale, here, segments) : null;
+            candidates.push({ kind: 'asset', ref, asset });
+          }
+        }
+      }
+      slots.push({
+        key: slot.key,
+        mode: slot.mode ?? 'first',
+        limit: slot.limit ?? null,
+        candidates,
+      });
+    }
+    return {
+      documentId: doc.documentId,
+      slug: doc.slug,
+      locale: doc.locale ?? null,
+      version: versionOf(doc.updatedAt),
+      slots,
+      segments,
+    };
+  }
+
+  return {
+    locales,
+
+    /** The published asset `slug`, compiled, in `locale` or else the default locale. */
+    async asset(slug: string, locale: string | null): Promise<CompiledAsset | null> {
+      return cache().get(`asset:${locale ?? ''}:${slug}`, async () => {
+        const doc = await findAssetDocument({ slug }, locale);
+        return doc ? compileAsset(doc, locale, [], new Map()) : null;
+      });
+    },
+
+    /** The published chunk `slug`, compiled, in `locale` or else the default locale. */
+    async chunk(slug: string, locale: string | null): Promise<CompiledChunk | null> {
+      return cache().get(`chunk:${locale ?? ''}:${slug}`, async () => {
+        const ids = (await strapi.documents(UIDS.chunk).findMany({
+          filters: { slug },
+          fields: ['slug'],
+          limit: 1,
+        } as never)) as unknown as RelatedRef[];
+        if (!ids.length) return null;
+        const chunks = await loadChunks([ids[0].documentId], locale, new Map());
+        return chunks.get(ids[0].documentId) ?? null;
+      });
+    },
+
+    async personaSlugs(): Promise<Set<string>> {
+      return cache().get('personas', async () => {
+        const personas = (await strapi.documents(UIDS.persona).findMany({
+          fields: ['slug'],
+        } as never)) as unknown as RelatedRef[];
+        return new Set(personas.map((p) => p.slug ?? p.documentId));
+      });
+    },
+
+    forgetCompiledRules() {
+      compiledRules.clear();
+    },
+  };
+};
