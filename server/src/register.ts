@@ -1,14 +1,18 @@
 /**
  * Register: ships Mosaic's components (Strapi only loads components from an app's own folder) and
- * hooks the compiled cache to every write of Mosaic content.
+ * refuses a segment whose rule does not validate, whoever saves it (Content Manager, document
+ * service, or the plugin's own routes), before anything is written.
  */
 import type { Core } from '@strapi/strapi';
-import upperFirst from 'lodash/upperFirst';
+import { errors } from '@strapi/utils';
 import camelCase from 'lodash/camelCase';
+import upperFirst from 'lodash/upperFirst';
 
-import { components } from './content-types';
+import { components, UIDS } from './content-types';
+import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
+import { CONTEXT_FIELDS } from './core/types';
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
+function registerComponents(strapi: Core.Strapi) {
   for (const [uid, schema] of Object.entries(components)) {
     if (strapi.get('components').get(uid)) continue;
     const [category, modelName] = uid.split('.');
@@ -22,4 +26,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       __schema__: structuredClone(schema),
     });
   }
+}
+
+function validateSegmentsOnSave(strapi: Core.Strapi) {
+  strapi.documents.use(async (ctx, next) => {
+    if (ctx.uid !== UIDS.segment || (ctx.action !== 'create' && ctx.action !== 'update')) {
+      return next();
+    }
+    const data = (ctx.params as { data?: Record<string, unknown> }).data;
+    if (data && 'rule' in data) {
+      const issues = validateRule(data.rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+      if (issues.length) {
+        const name = String(data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new');
+        throw new errors.ValidationError(`segment '${name}': ${formatRuleIssues(issues)}`, {
+          errors: issues.map((issue) => ({
+            path: ['rule', ...issue.path.split('.').filter(Boolean)],
+            message: issue.message,
+            name: 'ValidationError',
+          })),
+        });
+      }
+    }
+    return next();
+  });
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  registerComponents(strapi);
+  validateSegmentsOnSave(strapi);
 };

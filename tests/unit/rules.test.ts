@@ -6,7 +6,7 @@ import {
   RuleError,
   validateRule,
 } from '../../server/src/core/rules';
-import type { BehaviourEvent, Context } from '../../server/src/core/types';
+import { CONTEXT_FIELDS, type BehaviourEvent, type Context } from '../../server/src/core/types';
 
 const NOW = Date.UTC(2025, 0, 15, 12);
 const HOUR = 3_600_000;
@@ -412,5 +412,15 @@ describe('properties', () => {
         return typeof compileRule(r, LOOSE).test(ctx, now) === 'boolean';
       })
     );
+  });
+});
+
+describe('segment rules over the context', () => {
+  it('refuses a field the context does not have, naming the ones it has', () => {
+    const issues = validateRule({ geoo: { country: 'DE' } }, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+    expect(issues).toEqual([
+      { path: 'geoo', message: expect.stringMatching(/^unknown context field 'geoo'; use one of persona, locale, utm/) },
+    ]);
+    expect(validateRule({ geo: { country: 'DE' } }, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS)).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ async function seedDemo(strapi) {
         documentId: created.documentId,
         locale: 'fr',
         status: 'published',
-        data: fr,
+        data: { ...fr, slug: chunk.slug },
       });
     }
     chunks[chunk.slug] = created.documentId;

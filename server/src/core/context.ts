@@ -120,8 +120,9 @@ export function buildContext(facts: RequestFacts, geoHeaders: GeoHeaders): Built
   if (referrer) {
     const host = referrerHost(referrer);
     if (host) context.referrer = { host, url: referrer };
-    if (query.ref === undefined) headerSources.referrer = ['Referer'];
   }
+  // Without `ref`, the answer depends on the header whether or not this request sent one.
+  if (query.ref === undefined) headerSources.referrer = ['Referer'];
 
   const deviceType = detectDevice(headers['user-agent']);
   if (deviceType) context.device = { type: deviceType };

@@ -50,12 +50,24 @@ export class RuleError extends Error {
   }
 }
 
-export function validateRule(rule: unknown, limits: RuleLimits = DEFAULT_RULE_LIMITS): RuleIssue[] {
-  return compile(rule, limits).issues;
+/**
+ * `knownFields`, when given, lists the top-level fields a rule may read: segments pass the
+ * context's fields so that a typo (`geoo`) is refused instead of silently never matching.
+ */
+export function validateRule(
+  rule: unknown,
+  limits: RuleLimits = DEFAULT_RULE_LIMITS,
+  knownFields?: readonly string[]
+): RuleIssue[] {
+  return compile(rule, limits, knownFields).issues;
 }
 
-export function compileRule(rule: unknown, limits: RuleLimits = DEFAULT_RULE_LIMITS): CompiledRule {
-  const { issues, test, fields } = compile(rule, limits);
+export function compileRule(
+  rule: unknown,
+  limits: RuleLimits = DEFAULT_RULE_LIMITS,
+  knownFields?: readonly string[]
+): CompiledRule {
+  const { issues, test, fields } = compile(rule, limits, knownFields);
   if (issues.length > 0 || !test) throw new RuleError(issues);
   return { test: (ctx, now) => test(ctx, now) === true, fields };
 }
@@ -111,9 +123,10 @@ const MUST_BE_SCALAR_OR_NULL = 'must be a string, number, boolean or null';
 
 function compile(
   rule: unknown,
-  limits: RuleLimits
+  limits: RuleLimits,
+  knownFields?: readonly string[]
 ): { issues: RuleIssue[]; test?: Test; fields: string[] } {
-  const compiler = new Compiler(limits);
+  const compiler = new Compiler(limits, knownFields);
   let test: Test | undefined;
   if (!isRecord(rule)) {
     compiler.fail([], 'must be an object of conditions, e.g. { "geo": { "country": "DE" } }');
@@ -129,7 +142,10 @@ class Compiler {
   readonly issues: RuleIssue[] = [];
   readonly fields = new Set<string>();
 
-  constructor(private readonly limits: RuleLimits) {}
+  constructor(
+    private readonly limits: RuleLimits,
+    private readonly knownFields?: readonly string[]
+  ) {}
 
   fail(path: Path, message: string): undefined {
     this.issues.push({ path: path.join('.'), message });
@@ -158,6 +174,8 @@ class Compiler {
             ? `must be inside a field, e.g. { "device": { "type": { "${key}": "mobile" } } }`
             : unknownOperator(key, RULE_OPERATORS)
         );
+      } else if (this.knownFields && !this.knownFields.includes(key)) {
+        this.fail(at, `unknown context field '${key}'; use one of ${this.knownFields.join(', ')}`);
       } else if (this.fieldName(key, at)) {
         this.fields.add(key);
         test = readField(key, this.field(value, at, depth + 1));

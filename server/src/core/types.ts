@@ -32,5 +32,19 @@ export interface Context {
   events?: BehaviourEvent[];
 }
 
+/** The context's top-level fields, the ones a segment rule may read (`events` through `$event`). */
+export const CONTEXT_FIELDS = [
+  'persona',
+  'locale',
+  'utm',
+  'referrer',
+  'device',
+  'geo',
+  'time',
+  'visitor',
+  'traits',
+  'affinity',
+] as const satisfies ReadonlyArray<Exclude<keyof Context, 'events'>>;
+
 /** Strapi blocks JSON (the `blocks` field type), kept loose: editors and the API can send anything. */
 export type BlocksContent = Array<Record<string, unknown>>;

@@ -12,8 +12,8 @@ import type {
   CompiledSegment,
   SlotMode,
 } from '../core/assembly';
-import { compileRule, formatRuleIssues, RuleError } from '../core/rules';
-import type { BlocksContent } from '../core/types';
+import { compileRule, DEFAULT_RULE_LIMITS, formatRuleIssues, RuleError } from '../core/rules';
+import { CONTEXT_FIELDS, type BlocksContent } from '../core/types';
 import { UIDS } from '../content-types';
 import { getService } from '../utils';
 
@@ -110,7 +110,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const known = compiledRules.get(key);
     if (known) return known;
     try {
-      const compiled = { slug, priority: segment.priority ?? 0, rule: compileRule(segment.rule) };
+      const compiled = {
+        slug,
+        priority: segment.priority ?? 0,
+        rule: compileRule(segment.rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS),
+      };
       compiledRules.set(key, compiled);
       return compiled;
     } catch (error) {
