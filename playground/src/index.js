@@ -20,7 +20,10 @@ module.exports = {
     await seedDemo(strapi);
     await grantPublicDelivery(strapi);
     await ensureDemoAdmin(strapi, credentials);
-    const url = strapi.config.get('server.absoluteUrl', `http://localhost:${strapi.config.get('server.port')}`);
+    const url = strapi.config.get(
+      'server.absoluteUrl',
+      `http://localhost:${strapi.config.get('server.port')}`
+    );
     strapi.log.info(
       [
         '',

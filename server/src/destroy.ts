@@ -1,7 +1,5 @@
-import type { Core } from '@strapi/strapi';
-
 import { getService } from './utils';
 
-export default (_: { strapi: Core.Strapi }) => {
+export default () => {
   getService('cache').clear();
 };

@@ -37,7 +37,9 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
     if (data && 'rule' in data) {
       const issues = validateRule(data.rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
       if (issues.length) {
-        const name = String(data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new');
+        const name = String(
+          data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new'
+        );
         throw new errors.ValidationError(`segment '${name}': ${formatRuleIssues(issues)}`, {
           errors: issues.map((issue) => ({
             path: ['rule', ...issue.path.split('.').filter(Boolean)],

@@ -139,8 +139,11 @@ describe('resolving the demo home page', () => {
   it('reads time rules in the zone the frontend gives', async () => {
     const body = await asset('?tz=Asia/Tokyo&explain=true');
     const tokyoHour = Number(
-      new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' })
-        .format(new Date())
+      new Intl.DateTimeFormat('en-US', {
+        timeZone: 'Asia/Tokyo',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date())
     );
     const hour = (body.meta.explain!.context.time as { hour: number }).hour;
     // The request and this check straddle an hour boundary at most once.
@@ -204,7 +207,9 @@ describe('bad input', () => {
     const res = await api().get('/api/mosaic/assets/home?format=xml');
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('ValidationError');
-    expect(res.body.error.message).toBe("Unknown format 'xml': use one of json, html, markdown, text");
+    expect(res.body.error.message).toBe(
+      "Unknown format 'xml': use one of json, html, markdown, text"
+    );
   });
 
   it('answers 400 for a malformed time zone, a repeated parameter or an unknown locale', async () => {
@@ -232,7 +237,11 @@ describe('segments', () => {
     const segments = strapi.documents('plugin::mosaic.segment');
     await expect(
       segments.create({
-        data: { name: 'EU visitors', slug: 'eu-visitors', rule: { geo: { country: { $in: 'DE' } } } },
+        data: {
+          name: 'EU visitors',
+          slug: 'eu-visitors',
+          rule: { geo: { country: { $in: 'DE' } } },
+        },
       } as never)
     ).rejects.toThrow("segment 'eu-visitors': rule.geo.country.$in must be an array");
     expect(await segments.count({ filters: { slug: 'eu-visitors' } } as never)).toBe(0);
@@ -242,7 +251,10 @@ describe('segments', () => {
     const segments = strapi.documents('plugin::mosaic.segment');
     const dach = (await segments.findFirst({ filters: { slug: 'dach-visitors' } }))!;
     await expect(
-      segments.update({ documentId: dach.documentId, data: { rule: { geoo: { country: 'DE' } } } } as never)
+      segments.update({
+        documentId: dach.documentId,
+        data: { rule: { geoo: { country: 'DE' } } },
+      } as never)
     ).rejects.toThrow("rule.geoo: unknown context field 'geoo'");
     const body = await asset('', { 'CF-IPCountry': 'AT' });
     expect(slot(body, 'hero')).toEqual(['hero-dach']);
@@ -253,8 +265,14 @@ describe('drafts and changes', () => {
   it('never serves a draft, and serves a change once it is published', async () => {
     const chunks = strapi.documents('plugin::mosaic.chunk');
     const cta = (await chunks.findFirst({ filters: { slug: 'cta-default' } }))!;
-    const newBody = [{ type: 'paragraph', children: [{ type: 'text', text: 'Try it free for 30 days' }] }];
-    await chunks.update({ documentId: cta.documentId, locale: 'en', data: { body: newBody } as never });
+    const newBody = [
+      { type: 'paragraph', children: [{ type: 'text', text: 'Try it free for 30 days' }] },
+    ];
+    await chunks.update({
+      documentId: cta.documentId,
+      locale: 'en',
+      data: { body: newBody } as never,
+    });
 
     const ctaText = async () =>
       (await asset('?format=text')).data.slots.find((s) => s.key === 'cta')!.chunks[0].content;

@@ -59,7 +59,12 @@ export async function bootStrapi(name: string): Promise<Core.Strapi> {
   process.env.CRON_ENABLED = 'false';
   process.env.STRAPI_TELEMETRY_DISABLED = 'true';
   process.env.STRAPI_DISABLE_UPDATE_NOTIFICATION = 'true';
-  const strapi = await createStrapi({ appDir, distDir: appDir, autoReload: false, serveAdminPanel: false }).load();
+  const strapi = await createStrapi({
+    appDir,
+    distDir: appDir,
+    autoReload: false,
+    serveAdminPanel: false,
+  }).load();
   if (!strapi.plugin('mosaic')) throw new Error('Mosaic did not load: is dist/server built?');
   strapi.server.mount();
   strapi.log.level = 'error';

@@ -25,7 +25,12 @@ function chunk(slug: string, tags: Partial<CompiledChunk> = {}): CompiledChunk {
     tags: [],
     availableFrom: null,
     availableUntil: null,
-    body: [{ type: 'paragraph', children: [{ type: 'text', text: `Hello from ${slug}, {{traits.firstName|friend}}` }] }],
+    body: [
+      {
+        type: 'paragraph',
+        children: [{ type: 'text', text: `Hello from ${slug}, {{traits.firstName|friend}}` }],
+      },
+    ],
     extra: {},
     templates: {},
     ...tags,
@@ -40,7 +45,10 @@ function asset(slots: Array<Omit<CompiledSlot, 'limit'> & { limit?: number }>): 
     version: 'v1',
     slots: slots.map((s) => ({ limit: null, ...s })),
     segments: new Map([
-      ['from-twitter', { slug: 'from-twitter', priority: 20, rule: compileRule({ utm: { source: 'twitter' } }) }],
+      [
+        'from-twitter',
+        { slug: 'from-twitter', priority: 20, rule: compileRule({ utm: { source: 'twitter' } }) },
+      ],
       ['germany', { slug: 'germany', priority: 10, rule: compileRule({ geo: { country: 'DE' } }) }],
     ]),
   };
@@ -68,8 +76,12 @@ describe('selection', () => {
 
   it('gives the first eligible candidate in editor order in first mode', () => {
     expect(chosen(home, {})).toEqual([['hero-default']]);
-    expect(chosen(home, { persona: 'developer', utm: { source: 'twitter' } })).toEqual([['hero-developer']]);
-    expect(chosen(home, { utm: { source: 'twitter' }, geo: { country: 'DE' } })).toEqual([['hero-twitter']]);
+    expect(chosen(home, { persona: 'developer', utm: { source: 'twitter' } })).toEqual([
+      ['hero-developer'],
+    ]);
+    expect(chosen(home, { utm: { source: 'twitter' }, geo: { country: 'DE' } })).toEqual([
+      ['hero-twitter'],
+    ]);
     expect(chosen(home, { geo: { country: 'DE' } })).toEqual([['hero-germany']]);
   });
 
@@ -83,13 +95,19 @@ describe('selection', () => {
 
   it('prefers the higher segment priority in best mode, ties to editor order', () => {
     const best = asset([slot('hero', 'best', [hero[2], hero[1], hero[3]])]);
-    expect(chosen(best, { geo: { country: 'DE' }, utm: { source: 'twitter' } })).toEqual([['hero-twitter']]);
+    expect(chosen(best, { geo: { country: 'DE' }, utm: { source: 'twitter' } })).toEqual([
+      ['hero-twitter'],
+    ]);
     expect(chosen(best, {})).toEqual([['hero-default']]);
   });
 
   it('skips chunks outside their schedule window', () => {
     const scheduled = asset([
-      slot('hero', 'first', [chunk('launch', { availableFrom: NOW + 1000 }), chunk('expired', { availableUntil: NOW - 1 }), chunk('now')]),
+      slot('hero', 'first', [
+        chunk('launch', { availableFrom: NOW + 1000 }),
+        chunk('expired', { availableUntil: NOW - 1 }),
+        chunk('now'),
+      ]),
     ]);
     expect(chosen(scheduled, {})).toEqual([['now']]);
   });
@@ -117,7 +135,11 @@ describe('selection', () => {
   });
 
   it('evaluates only the segments the candidates reference, once each', () => {
-    const resolution = resolveAsset(asset([slot('a', 'all', hero), slot('b', 'all', hero)]), {}, NOW);
+    const resolution = resolveAsset(
+      asset([slot('a', 'all', hero), slot('b', 'all', hero)]),
+      {},
+      NOW
+    );
     expect(resolution.evaluatedSegments).toEqual([
       { slug: 'from-twitter', matched: false },
       { slug: 'germany', matched: false },
@@ -151,12 +173,17 @@ describe('variant keys', () => {
 
   it('are equal only when the delivered bodies are equal', () => {
     fc.assert(
-      fc.property(contexts, contexts, fc.constantFrom('json', 'html') as fc.Arbitrary<'json' | 'html'>, (a, b, format) => {
-        const x = key(a, format);
-        const y = key(b, format);
-        if (x.variantKey === y.variantKey) expect(x.slots).toEqual(y.slots);
-        else expect(x.slots).not.toEqual(y.slots);
-      })
+      fc.property(
+        contexts,
+        contexts,
+        fc.constantFrom('json', 'html') as fc.Arbitrary<'json' | 'html'>,
+        (a, b, format) => {
+          const x = key(a, format);
+          const y = key(b, format);
+          if (x.variantKey === y.variantKey) expect(x.slots).toEqual(y.slots);
+          else expect(x.slots).not.toEqual(y.slots);
+        }
+      )
     );
   });
 });

@@ -1,4 +1,10 @@
-import { buildContext, detectDevice, isValidTimeZone, referrerHost, timeIn } from '../../server/src/core/context';
+import {
+  buildContext,
+  detectDevice,
+  isValidTimeZone,
+  referrerHost,
+  timeIn,
+} from '../../server/src/core/context';
 
 const at = new Date('2026-03-02T23:30:00Z'); // a Monday, 23:30 in UTC
 
@@ -51,7 +57,9 @@ describe('the request context', () => {
   it('tells bots, tablets, phones and desktops apart', () => {
     expect(detectDevice('Googlebot/2.1 (+http://www.google.com/bot.html)')).toBe('bot');
     expect(detectDevice('Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)')).toBe('tablet');
-    expect(detectDevice('Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36')).toBe('mobile');
+    expect(detectDevice('Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36')).toBe(
+      'mobile'
+    );
     expect(detectDevice('Mozilla/5.0 (Linux; Android 14; SM-X710) Safari/537.36')).toBe('tablet');
     expect(detectDevice('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120')).toBe('desktop');
     expect(detectDevice(undefined)).toBeUndefined();

@@ -419,8 +419,15 @@ describe('segment rules over the context', () => {
   it('refuses a field the context does not have, naming the ones it has', () => {
     const issues = validateRule({ geoo: { country: 'DE' } }, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
     expect(issues).toEqual([
-      { path: 'geoo', message: expect.stringMatching(/^unknown context field 'geoo'; use one of persona, locale, utm/) },
+      {
+        path: 'geoo',
+        message: expect.stringMatching(
+          /^unknown context field 'geoo'; use one of persona, locale, utm/
+        ),
+      },
     ]);
-    expect(validateRule({ geo: { country: 'DE' } }, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS)).toEqual([]);
+    expect(validateRule({ geo: { country: 'DE' } }, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS)).toEqual(
+      []
+    );
   });
 });

@@ -2,7 +2,19 @@
  * Mosaic's home in the admin: the assets editors have assembled, with a way into each one and into
  * the content the assets are built from. The assembly builder replaces the list in a later issue.
  */
-import { Box, Flex, Link, Main, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Box,
+  Flex,
+  Link,
+  Main,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 import { Layouts, useFetchClient } from '@strapi/strapi/admin';
 import { useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
@@ -61,9 +73,15 @@ export const HomePage = () => {
             <Table colCount={3} rowCount={(assets?.length ?? 0) + 1}>
               <Thead>
                 <Tr>
-                  <Th><Typography variant="sigma">{t('home.column.title', 'Asset')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('home.column.slug', 'Slug')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('home.column.kind', 'Kind')}</Typography></Th>
+                  <Th>
+                    <Typography variant="sigma">{t('home.column.title', 'Asset')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('home.column.slug', 'Slug')}</Typography>
+                  </Th>
+                  <Th>
+                    <Typography variant="sigma">{t('home.column.kind', 'Kind')}</Typography>
+                  </Th>
                 </Tr>
               </Thead>
               <Tbody>
@@ -72,8 +90,12 @@ export const HomePage = () => {
                     <Td>
                       <Link href={editLink('asset', asset.documentId)}>{asset.title}</Link>
                     </Td>
-                    <Td><Typography>{asset.slug}</Typography></Td>
-                    <Td><Typography>{asset.kind}</Typography></Td>
+                    <Td>
+                      <Typography>{asset.slug}</Typography>
+                    </Td>
+                    <Td>
+                      <Typography>{asset.kind}</Typography>
+                    </Td>
                   </Tr>
                 ))}
               </Tbody>

@@ -17,9 +17,21 @@ const list = (...items) => ({
 });
 
 const personas = [
-  { slug: 'developer', name: 'Developer', description: 'Builds the product; wants APIs, docs and code.' },
-  { slug: 'marketer', name: 'Marketer', description: 'Runs campaigns; wants reach, speed and results.' },
-  { slug: 'executive', name: 'Executive', description: 'Owns the budget; wants ROI, risk and scale.' },
+  {
+    slug: 'developer',
+    name: 'Developer',
+    description: 'Builds the product; wants APIs, docs and code.',
+  },
+  {
+    slug: 'marketer',
+    name: 'Marketer',
+    description: 'Runs campaigns; wants reach, speed and results.',
+  },
+  {
+    slug: 'executive',
+    name: 'Executive',
+    description: 'Owns the budget; wants ROI, risk and scale.',
+  },
 ];
 
 const tags = [
@@ -101,13 +113,19 @@ const chunks = [
     slug: 'hero-twitter',
     title: 'Hero for visitors from Twitter',
     segments: ['from-twitter'],
-    body: [h(1, 'Saw us on Twitter? Welcome!'), p('Here is the thread everyone is talking about, in one page.')],
+    body: [
+      h(1, 'Saw us on Twitter? Welcome!'),
+      p('Here is the thread everyone is talking about, in one page.'),
+    ],
   },
   {
     slug: 'hero-dach',
     title: 'Hero for DACH visitors',
     segments: ['dach-visitors'],
-    body: [h(1, 'Personalization, hosted in Frankfurt'), p('GDPR-ready by design, with consent built in.')],
+    body: [
+      h(1, 'Personalization, hosted in Frankfurt'),
+      p('GDPR-ready by design, with consent built in.'),
+    ],
   },
   {
     slug: 'hero-default',
@@ -131,7 +149,11 @@ const chunks = [
     tags: ['api'],
     body: [
       h(2, 'A delivery API you will enjoy'),
-      p('JSON, HTML, Markdown or text from the same chunk. See the ', link('/docs/api', 'API reference'), '.'),
+      p(
+        'JSON, HTML, Markdown or text from the same chunk. See the ',
+        link('/docs/api', 'API reference'),
+        '.'
+      ),
     ],
   },
   {
@@ -139,14 +161,20 @@ const chunks = [
     title: 'Feature: campaign segments',
     personas: ['marketer'],
     tags: ['campaigns'],
-    body: [h(2, 'Segments without SQL'), p('Target by UTM campaign, referrer, country or device in a few clicks.')],
+    body: [
+      h(2, 'Segments without SQL'),
+      p('Target by UTM campaign, referrer, country or device in a few clicks.'),
+    ],
   },
   {
     slug: 'feature-roi',
     title: 'Feature: measured results',
     personas: ['executive'],
     tags: ['roi'],
-    body: [h(2, 'Every variant, measured'), p('Impressions and conversions per audience, without a data team.')],
+    body: [
+      h(2, 'Every variant, measured'),
+      p('Impressions and conversions per audience, without a data team.'),
+    ],
   },
   {
     slug: 'feature-reuse',
@@ -167,13 +195,18 @@ const chunks = [
     slug: 'feature-security',
     title: 'Feature: privacy',
     tags: ['security'],
-    body: [h(2, 'Privacy built in'), p('No IP addresses stored. Consent first. Export and erase on request.')],
+    body: [
+      h(2, 'Privacy built in'),
+      p('No IP addresses stored. Consent first. Export and erase on request.'),
+    ],
   },
   {
     slug: 'proof-returning',
     title: 'Proof for returning visitors',
     segments: ['returning-visitors'],
-    body: [p('Welcome back! Pick up where you left off: ', link('/pricing', 'compare the plans'), '.')],
+    body: [
+      p('Welcome back! Pick up where you left off: ', link('/pricing', 'compare the plans'), '.'),
+    ],
   },
   {
     slug: 'proof-default',
@@ -181,7 +214,9 @@ const chunks = [
     body: [
       {
         type: 'quote',
-        children: [text('We cut our landing page work by two thirds. — Dana, Head of Growth at Acme')],
+        children: [
+          text('We cut our landing page work by two thirds. — Dana, Head of Growth at Acme'),
+        ],
       },
     ],
   },
@@ -189,7 +224,12 @@ const chunks = [
     slug: 'cta-developer',
     title: 'CTA for developers',
     personas: ['developer'],
-    body: [p(link('/docs/quickstart', 'Read the quickstart'), ' and resolve your first asset in 5 minutes.')],
+    body: [
+      p(
+        link('/docs/quickstart', 'Read the quickstart'),
+        ' and resolve your first asset in 5 minutes.'
+      ),
+    ],
   },
   {
     slug: 'cta-marketer',
@@ -219,7 +259,10 @@ const chunks = [
     slug: 'cta-default',
     title: 'CTA (default)',
     body: [p(link('/signup', 'Start your free trial'), ' — no credit card needed.')],
-    fr: { title: 'Appel à l’action (par défaut)', body: [p(link('/signup', 'Essai gratuit'), ' — sans carte bancaire.')] },
+    fr: {
+      title: 'Appel à l’action (par défaut)',
+      body: [p(link('/signup', 'Essai gratuit'), ' — sans carte bancaire.')],
+    },
   },
   {
     slug: 'email-greeting',
@@ -269,19 +312,40 @@ const assets = [
       {
         key: 'hero',
         mode: 'first',
-        candidates: c('hero-developer', 'hero-marketer', 'hero-executive', 'hero-twitter', 'hero-dach', 'hero-default'),
+        candidates: c(
+          'hero-developer',
+          'hero-marketer',
+          'hero-executive',
+          'hero-twitter',
+          'hero-dach',
+          'hero-default'
+        ),
       },
       {
         key: 'features',
         mode: 'all',
         limit: 4,
-        candidates: c('feature-api', 'feature-campaigns', 'feature-roi', 'feature-mobile', 'feature-reuse', 'feature-security'),
+        candidates: c(
+          'feature-api',
+          'feature-campaigns',
+          'feature-roi',
+          'feature-mobile',
+          'feature-reuse',
+          'feature-security'
+        ),
       },
       { key: 'proof', mode: 'first', candidates: c('proof-returning', 'proof-default') },
       {
         key: 'cta',
         mode: 'first',
-        candidates: c('cta-developer', 'cta-marketer', 'cta-executive', 'cta-twitter', 'cta-dach', 'cta-default'),
+        candidates: c(
+          'cta-developer',
+          'cta-marketer',
+          'cta-executive',
+          'cta-twitter',
+          'cta-dach',
+          'cta-default'
+        ),
       },
       { key: 'footer', mode: 'first', candidates: [{ asset: 'company-footer' }] },
     ],
@@ -292,7 +356,11 @@ const assets = [
     kind: 'email',
     slots: [
       { key: 'greeting', mode: 'first', candidates: c('email-greeting') },
-      { key: 'intro', mode: 'first', candidates: c('email-intro-developer', 'email-intro-default') },
+      {
+        key: 'intro',
+        mode: 'first',
+        candidates: c('email-intro-developer', 'email-intro-default'),
+      },
       { key: 'next-steps', mode: 'first', candidates: c('email-steps') },
       { key: 'signature', mode: 'first', candidates: [{ asset: 'company-footer' }] },
     ],

@@ -74,7 +74,9 @@ async function seedDemo(strapi) {
         slots: asset.slots.map((slot) => ({
           ...slot,
           candidates: slot.candidates.map((candidate) =>
-            candidate.chunk ? { chunk: chunks[candidate.chunk] } : { asset: assets[candidate.asset] }
+            candidate.chunk
+              ? { chunk: chunks[candidate.chunk] }
+              : { asset: assets[candidate.asset] }
           ),
         })),
       },

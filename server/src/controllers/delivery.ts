@@ -25,7 +25,8 @@ const querySchema = z.object({
   explain: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
   tz: text(64)
     .refine(isValidTimeZone, {
-      error: (issue) => `Unknown time zone '${issue.input}': use an IANA zone such as Europe/Berlin`,
+      error: (issue) =>
+        `Unknown time zone '${issue.input}': use an IANA zone such as Europe/Berlin`,
     })
     .optional(),
   ref: text(2048).optional(),

@@ -201,7 +201,8 @@ function resolveSlots(
     const chosen = choose(slot, eligible);
     for (const pick of chosen) notes[pick.index].chosen = true;
     if (slot.mode === 'best') for (const e of eligible) notes[e.index].score = e.score;
-    for (const note of notes) if (note.reason === 'eligible' && !note.chosen) note.reason = 'not-chosen';
+    for (const note of notes)
+      if (note.reason === 'eligible' && !note.chosen) note.reason = 'not-chosen';
     explain?.push({ key: slot.key, mode: slot.mode, candidates: notes });
     return { key: slot.key, chunks: chosen.flatMap((e) => e.chunks) };
   });

@@ -72,7 +72,8 @@ export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
 }
 
 // Order matters: bots first (many carry "Mobile"), then tablets (Android tablets lack "Mobile").
-const BOT = /bot|crawl|spider|slurp|facebookexternalhit|preview|headless|curl|wget|python-requests|axios|node-fetch/i;
+const BOT =
+  /bot|crawl|spider|slurp|facebookexternalhit|preview|headless|curl|wget|python-requests|axios|node-fetch/i;
 const TABLET = /ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))/i;
 const MOBILE = /mobi|iphone|ipod|android|windows phone|blackberry|opera mini/i;
 

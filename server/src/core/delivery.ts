@@ -68,7 +68,11 @@ export interface Assembly {
 }
 
 /** Fingerprints a chosen chunk: its identity, version and the merge values filled into it. */
-function hashChunk(hash: ReturnType<typeof createHash>, chunk: CompiledChunk, mergeValues: string[]) {
+function hashChunk(
+  hash: ReturnType<typeof createHash>,
+  chunk: CompiledChunk,
+  mergeValues: string[]
+) {
   hash.update(`|${chunk.documentId}@${chunk.version}:${chunk.locale ?? ''}`);
   for (const value of mergeValues) hash.update(`|=${JSON.stringify(value)}`);
 }

@@ -25,7 +25,13 @@ export interface Context {
   device?: { type?: DeviceType };
   geo?: { country?: string; region?: string; city?: string };
   time?: { hour: number; weekday: number; date: string };
-  visitor?: { known?: boolean; visits?: number; firstSeen?: string; lastSeen?: string; new?: boolean };
+  visitor?: {
+    known?: boolean;
+    visits?: number;
+    firstSeen?: string;
+    lastSeen?: string;
+    new?: boolean;
+  };
   traits?: Record<string, unknown>;
   affinity?: { personas?: Record<string, number>; tags?: Record<string, number> };
   /** The visitor's behaviour log, newest last; what `$event` rules read. */

@@ -168,7 +168,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /** Published chunks by documentId in `locale`, falling back to the default locale. */
-  async function loadChunks(ids: string[], locale: string | null, segments: Map<string, CompiledSegment>) {
+  async function loadChunks(
+    ids: string[],
+    locale: string | null,
+    segments: Map<string, CompiledSegment>
+  ) {
     const found = new Map<string, CompiledChunk>();
     if (!ids.length) return found;
     const { defaultLocale } = await locales();
@@ -228,7 +232,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           candidates.push({ kind: 'chunk', ref, chunk: chunks.get(ref) ?? null });
         } else if (c.asset) {
           const ref = c.asset.documentId;
-          if (here.includes(ref)) candidates.push({ kind: 'asset', ref, asset: null, refused: 'cycle' });
+          if (here.includes(ref))
+            candidates.push({ kind: 'asset', ref, asset: null, refused: 'cycle' });
           else if (here.length >= maxDepth()) {
             candidates.push({ kind: 'asset', ref, asset: null, refused: 'depth' });
           } else {

@@ -119,7 +119,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       return {
-        data: { slug: asset.slug, locale: asset.locale, format: request.format, slots: assembly.slots },
+        data: {
+          slug: asset.slug,
+          locale: asset.locale,
+          format: request.format,
+          slots: assembly.slots,
+        },
         meta,
         varyOn: [...varyOn],
       };
