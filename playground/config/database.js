@@ -1,12 +1,15 @@
 // SQLite by default; DATABASE_CLIENT=postgres|mysql switches to the machine's PostgreSQL or MariaDB.
 const path = require('path');
 
+// This file runs compiled, from dist/config: the app's root is two levels up.
+const appRoot = path.resolve(__dirname, '..', '..');
+
 module.exports = ({ env }) => {
   const client = env('DATABASE_CLIENT', 'sqlite');
   const connections = {
     sqlite: {
       connection: {
-        filename: path.resolve(__dirname, '..', env('DATABASE_FILENAME', '.tmp/data.db')),
+        filename: path.resolve(appRoot, env('DATABASE_FILENAME', '.tmp/data.db')),
       },
       useNullAsDefault: true,
     },

@@ -1,10 +1,23 @@
 // Mosaic is loaded from the repository root, the way a local plugin is during development.
+const fs = require('fs');
 const path = require('path');
+
+// This file runs from config/ (the admin build) and from dist/config/ (the server): walk up to
+// the repository rather than count levels.
+function repositoryRoot() {
+  let dir = __dirname;
+  while (dir !== path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && require(pkg).name === 'strapi-plugin-mosaic') return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error('The playground must live inside the strapi-plugin-mosaic repository');
+}
 
 module.exports = ({ env }) => ({
   mosaic: {
     enabled: true,
-    resolve: path.resolve(__dirname, '..', '..'),
+    resolve: repositoryRoot(),
     config: {
       geoHeaders: { country: 'cf-ipcountry' },
     },

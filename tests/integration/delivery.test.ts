@@ -31,6 +31,18 @@ afterAll(async () => {
   await strapi?.destroy();
 });
 
+describe('the demo', () => {
+  it('leaves one copy of its content when seeded twice', async () => {
+    await demo.seedDemo(strapi);
+    const count = (model: string) =>
+      strapi.documents(`plugin::mosaic.${model}` as never).count({ locale: 'en' } as never);
+    expect(await count('chunk')).toBe(25);
+    expect(await count('asset')).toBe(3);
+    expect(await count('persona')).toBe(3);
+    expect(await count('segment')).toBe(4);
+  });
+});
+
 describe('access', () => {
   it('is refused to the public role until it is granted the delivery routes', async () => {
     const res = await api().get('/api/mosaic/assets/home');

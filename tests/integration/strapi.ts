@@ -8,6 +8,7 @@ import path from 'path';
 import { createStrapi, type Core } from '@strapi/strapi';
 
 const appDir = path.resolve(__dirname, '../../playground');
+const distDir = path.join(appDir, 'dist');
 
 async function freshDatabase(name: string) {
   const client = process.env.DATABASE_CLIENT ?? 'sqlite';
@@ -61,7 +62,7 @@ export async function bootStrapi(name: string): Promise<Core.Strapi> {
   process.env.STRAPI_DISABLE_UPDATE_NOTIFICATION = 'true';
   const strapi = await createStrapi({
     appDir,
-    distDir: appDir,
+    distDir,
     autoReload: false,
     serveAdminPanel: false,
   }).load();

@@ -80,6 +80,22 @@ function normalizedUrl(url: string): string {
   return decoded.replace(/[\s\u0000-\u001f\u007f\\]/g, '').toLowerCase();
 }
 
+/** Link and image destinations in markdown, `](here)`, as a CommonMark parser reads them. */
+function markdownDestinations(markdown: string): string[] {
+  const destinations: string[] = [];
+  for (let i = 0; i < markdown.length; i++) {
+    if (markdown[i] === '\\') i++;
+    else if (markdown.startsWith('](', i)) {
+      let destination = '';
+      for (i += 2; i < markdown.length && markdown[i] !== ')'; i++) {
+        destination += markdown[i] === '\\' ? markdown[++i] : markdown[i];
+      }
+      destinations.push(destination);
+    }
+  }
+  return destinations;
+}
+
 /** Every way the html could go wrong, as a list: empty when it is safe. */
 function htmlProblems(html: string): string[] {
   const problems: string[] = [];
@@ -87,8 +103,9 @@ function htmlProblems(html: string): string[] {
     if (!ALLOWED_TAG.test(html.slice(i))) problems.push(`tag: ${html.slice(i, i + 40)}`);
   }
   if (/<script/i.test(html)) problems.push('script');
-  if (/<[^>]*\son[a-z]*\s*=/i.test(html)) problems.push('event handler');
-  if (/<[^>]*\sstyle\s*=/i.test(html)) problems.push('style');
+  const attributeNames = html.replace(/"[^"]*"/g, '""');
+  if (/<[^>]*\son[a-z]*\s*=/i.test(attributeNames)) problems.push('event handler');
+  if (/<[^>]*\sstyle\s*=/i.test(attributeNames)) problems.push('style');
   for (const [, url] of html.matchAll(/(?:href|src)="([^"]*)"/g)) {
     if (DANGEROUS_SCHEME.test(normalizedUrl(url))) problems.push(`url: ${url}`);
   }
@@ -206,7 +223,10 @@ describe('a chunk body rendered as html', () => {
 
   it('shows the text of unknown elements and skips what is not a node', () => {
     const blocks = [
-      { type: 'callout', children: [text('Heads up: '), { type: 'mention', children: [text('@ada')] }] },
+      {
+        type: 'callout',
+        children: [text('Heads up: '), { type: 'mention', children: [text('@ada')] }],
+      },
       null,
       42,
       'paragraph',
@@ -214,9 +234,7 @@ describe('a chunk body rendered as html', () => {
       { type: 'paragraph', children: [null, { type: 'text', text: 7 }, text('kept')] },
       text('stray text'),
     ];
-    expect(render(blocks, 'html')).toBe(
-      '<p>Heads up: @ada</p>\n<p>kept</p>\n<p>stray text</p>'
-    );
+    expect(render(blocks, 'html')).toBe('<p>Heads up: @ada</p>\n<p>kept</p>\n<p>stray text</p>');
   });
 
   it('renders anything that is not a list of blocks as nothing', () => {
@@ -254,7 +272,12 @@ describe('a chunk body rendered as markdown', () => {
         text(' '),
         text('npm i', { code: true })
       ),
-      list('ordered', item(text('Pick a plan')), list('unordered', item(text('Monthly'))), item(text('Pay'))),
+      list(
+        'ordered',
+        item(text('Pick a plan')),
+        list('unordered', item(text('Monthly'))),
+        item(text('Pay'))
+      ),
       { type: 'quote', children: [text('Fast.\nReally fast.')] },
       { type: 'code', language: 'ts', children: [text('const s = "```";')] },
       image({ url: '/uploads/plans.png', alternativeText: 'The [plans]' }),
@@ -264,7 +287,7 @@ describe('a chunk body rendered as markdown', () => {
         '### Pricing',
         'See [**the plans**](https://example.com/a%20b\\(c\\)) and *compare* ~~old~~ `npm i`',
         '1. Pick a plan\n   - Monthly\n2. Pay',
-        '> Fast\\.\\\n> Really fast\\.',
+        '> Fast.\\\n> Really fast.',
         '````ts\nconst s = "```";\n````',
         '![The \\[plans\\]](/uploads/plans.png)',
       ].join('\n\n')
@@ -272,7 +295,8 @@ describe('a chunk body rendered as markdown', () => {
   });
 
   it('escapes editor text so it cannot become markup', () => {
-    const typed = '# Not a heading\n- not a list\n1. not a list\n<b>not html</b> *not bold* [x](javascript:alert(1)) &amp;';
+    const typed =
+      '# Not a heading\n- not a list\n1. not a list\n<b>not html</b> *not bold* [x](javascript:alert(1)) &amp;';
     expect(render([paragraph(text(typed))], 'markdown')).toBe(
       '\\# Not a heading\\\n\\- not a list\\\n1\\. not a list\\\n' +
         '\\<b\\>not html\\</b\\> \\*not bold\\* \\[x\\](javascript:alert(1)) \\&amp;'
@@ -287,10 +311,52 @@ describe('a chunk body rendered as markdown', () => {
     expect(render(blocks, 'markdown')).toBe('click');
   });
 
+  it('puts neighbouring text with the same marks, code included, under one pair of delimiters', () => {
+    const blocks = [
+      paragraph(
+        text('Run ', { bold: true }),
+        { type: 'mention', children: [text('npm i', { bold: true, code: true })] },
+        text(' then ', { bold: true, underline: true }),
+        text('a', { code: true }),
+        text('b', { code: true, underline: true })
+      ),
+    ];
+    expect(render(blocks, 'markdown')).toBe('**Run `npm i` then** `a` `b`');
+  });
+
+  it('keeps an exclamation mark before a link as text, not an image', () => {
+    expect(render([paragraph(text('Wow!'), link('/go', text('go')))], 'markdown')).toBe(
+      'Wow\\![go](/go)'
+    );
+  });
+
+  it('drops empty list items: under a line of text a bare "-" would make that line a heading', () => {
+    const blocks = [list('unordered', item(text('Parent')), list('unordered', item(text(''))))];
+    expect(render(blocks, 'markdown')).toBe('- Parent');
+    expect(render(blocks, 'text')).toBe('- Parent');
+  });
+
+  it('keeps structure when merge values are filled empty', () => {
+    const blocks = [
+      paragraph(text('{{traits.firstName}}', { bold: true, strikethrough: true })),
+      list(
+        'unordered',
+        item(text('Parent')),
+        list('unordered', item(text('{{traits.firstName}}')))
+      ),
+    ];
+    const template = compileTemplate(blocks, 'markdown');
+    // Marks around nothing but a value would leave '~~~~' (a code fence) when the value is empty.
+    expect(fillTemplate(template, { traits: { firstName: 'Ada' } })).toBe(
+      'Ada\n\n- Parent\n  * Ada'
+    );
+    expect(fillTemplate(template, {})).toBe('\n\n- Parent\n  * ');
+  });
+
   it('escapeMarkdown loses nothing but repeated whitespace', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary-ascii' }), (s) => {
-        expect(unescapeMarkdown(escapeMarkdown(s))).toBe(s.replace(/\s+/g, ' '));
+        expect(unescapeMarkdown(escapeMarkdown(s))).toBe(s.replace(/[ \t\n\v\f\r]+/g, ' '));
       })
     );
   });
@@ -298,8 +364,9 @@ describe('a chunk body rendered as markdown', () => {
   it('escapeMarkdown leaves no markup character unescaped', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary-ascii' }), (s) => {
-        const unescaped = escapeMarkdown(s).replace(/\\./gs, '');
-        expect(unescaped).not.toMatch(/[\\`*_[\]<>~|\n]|^[#+=.)-]/);
+        const escaped = escapeMarkdown(s);
+        expect(escaped).not.toMatch(/^[#+=.)-]/);
+        expect(escaped.replace(/\\./gs, '')).not.toMatch(/[\\`*_[\]<>~|\n]/);
       })
     );
   });
@@ -311,7 +378,12 @@ describe('a chunk body rendered as plain text', () => {
       { type: 'heading', level: 1, children: [text('Hello', { bold: true })] },
       paragraph(text('Read '), link('https://example.com', text('the docs')), text('.')),
       list('unordered', item(text('one')), item(text('two\nlines'))),
-      list('ordered', item(text('first')), list('unordered', item(text('inner'))), item(text('second'))),
+      list(
+        'ordered',
+        item(text('first')),
+        list('unordered', item(text('inner'))),
+        item(text('second'))
+      ),
       { type: 'code', language: 'js', children: [text('<b>raw</b>')] },
       image({ url: '/a.png', alternativeText: 'A cat' }),
       paragraph(text('')),
@@ -341,7 +413,7 @@ describe('merge fields at delivery', () => {
       '<h2>Hi &lt;b&gt;*Ada*&lt;/b&gt;!</h2>\n<p><strong>Offers for DE</strong></p>'
     );
     expect(render(greeting, 'markdown', ctx)).toBe(
-      '## Hi \\<b\\>\\*Ada\\*\\</b\\>!\n\n**Offers for DE**'
+      '## Hi \\<b\\>\\*Ada\\*\\</b\\>\\!\n\n**Offers for DE**'
     );
     expect(render(greeting, 'text', ctx)).toBe('Hi <b>*Ada*</b>!\n\nOffers for DE');
   });
@@ -383,7 +455,11 @@ describe('merge fields at delivery', () => {
 describe('blocks for format=json', () => {
   it('replaces merge fields in text with their unescaped values and keeps everything else', () => {
     const blocks = [
-      { type: 'heading', level: 2, children: [text('Hi {{traits.firstName|there}}', { bold: true })] },
+      {
+        type: 'heading',
+        level: 2,
+        children: [text('Hi {{traits.firstName|there}}', { bold: true })],
+      },
       paragraph(link('https://example.com', text('for {{geo.country}}'))),
       paragraph(text('untouched')),
     ];
@@ -399,7 +475,10 @@ describe('blocks for format=json', () => {
   });
 
   it('returns the very same blocks when there is no merge field', () => {
-    const blocks = [paragraph(text('Hello {{ not closed')), { type: 'code', children: [text('{{x}}')] }];
+    const blocks = [
+      paragraph(text('Hello {{ not closed')),
+      { type: 'code', children: [text('{{x}}')] },
+    ];
     expect(hasMergeFields(blocks)).toBe(false);
     expect(fillBlocks(blocks, { persona: 'x' })).toBe(blocks);
   });
@@ -461,7 +540,15 @@ const hostileText = fc.oneof(
 
 const hostileUrl = fc.oneof(
   hostile,
-  fc.constantFrom('https://example.com/a?b=1&c=2', '/path', '#top', '?q=1', 'mailto:a@b.c', 'tel:+1', 'docs/x'),
+  fc.constantFrom(
+    'https://example.com/a?b=1&c=2',
+    '/path',
+    '#top',
+    '?q=1',
+    'mailto:a@b.c',
+    'tel:+1',
+    'docs/x'
+  ),
   fc.string({ unit: 'binary-ascii' }),
   fc.webUrl(),
   fc.tuple(hostile, fc.webUrl()).map(([a, b]) => a + b)
@@ -521,7 +608,7 @@ function blockTrees(leafText: fc.Arbitrary<string>, withGarbage: boolean) {
         image: fc.record(
           {
             url: hostileUrl,
-            alternativeText: hostileText,
+            alternativeText: leafText,
             width: fc.oneof(fc.integer(), fc.double()),
             height: fc.oneof(fc.integer(), fc.double()),
           },
@@ -555,11 +642,12 @@ describe('rendering whatever is stored, as properties', () => {
   });
 
   it('markdown never links to an unsafe URL', () => {
-    const safeText = fc.stringMatching(/^[a-z ]{0,8}$/);
+    const plainWords = fc.stringMatching(/^[a-z ]{0,8}$/);
     fc.assert(
-      fc.property(blockTrees(safeText, true), (blocks) => {
-        const markdown = unescapeMarkdown(render(blocks, 'markdown'));
-        expect(normalizedUrl(markdown)).not.toMatch(/javascript:|data:|vbscript:/);
+      fc.property(blockTrees(plainWords, false), (blocks) => {
+        for (const url of markdownDestinations(render(blocks, 'markdown'))) {
+          expect(normalizedUrl(url)).not.toMatch(DANGEROUS_SCHEME);
+        }
       }),
       { numRuns: 300 }
     );
@@ -575,8 +663,8 @@ describe('rendering whatever is stored, as properties', () => {
         expect(htmlProblems(html)).toEqual([]);
         expect(readHtml(html)).toBe(`Hi ${shown}!`);
         const markdown = render(blocks, 'markdown', { traits: { x: value } });
-        expect(markdown).toBe(`Hi ${escapeMarkdown(shown)}!`);
-        expect(unescapeMarkdown(markdown)).toBe(`Hi ${shown.replace(/\s+/g, ' ')}!`);
+        expect(markdown).toBe(`Hi ${escapeMarkdown(shown)}\\!`);
+        expect(unescapeMarkdown(markdown)).toBe(`Hi ${shown.replace(/[ \t\n]+/g, ' ')}!`);
       })
     );
   });
@@ -585,7 +673,9 @@ describe('rendering whatever is stored, as properties', () => {
     fc.assert(
       fc.property(anyBlocks, fc.anything(), (blocks, ctx) => {
         for (const format of FORMATS) {
-          expect(typeof fillTemplate(compileTemplate(blocks, format), ctx as Context)).toBe('string');
+          expect(typeof fillTemplate(compileTemplate(blocks, format), ctx as Context)).toBe(
+            'string'
+          );
         }
         expect(() => fillBlocks(blocks, ctx as Context)).not.toThrow();
         expect(typeof hasMergeFields(blocks)).toBe('boolean');
@@ -626,7 +716,13 @@ describe('rendering whatever is stored, as properties', () => {
         braceFree,
         fc
           .tuple(
-            fc.constantFrom('traits.firstName', 'traits.x', 'geo.country', 'persona', 'utm.campaign'),
+            fc.constantFrom(
+              'traits.firstName',
+              'traits.x',
+              'geo.country',
+              'persona',
+              'utm.campaign'
+            ),
             braceFree,
             fc.constantFrom('', ' ', '\t')
           )
@@ -647,13 +743,20 @@ describe('rendering whatever is stored, as properties', () => {
     { requiredKeys: [] }
   ) as fc.Arbitrary<Context>;
 
+  // A template cannot know a value will be empty, so it may keep marks around nothing.
+  function withoutEmptyMarks(html: string): string {
+    const emptyMark = /<(strong|em|u|s)><\/\1>/g;
+    while (emptyMark.test(html)) html = html.replace(emptyMark, '');
+    return html;
+  }
+
   it('html from the template equals html of the filled json blocks, fallbacks included', () => {
     fc.assert(
       fc.property(blockTrees(mergeText, false), braceFreeContext, (blocks, ctx) => {
         for (const context of [ctx, {}]) {
           const filled = compileTemplate(fillBlocks(blocks, context), 'html');
           expect(filled.fields).toEqual([]);
-          expect(render(blocks, 'html', context)).toBe(filled.parts[0]);
+          expect(withoutEmptyMarks(render(blocks, 'html', context))).toBe(filled.parts[0]);
         }
       }),
       { numRuns: 300 }
