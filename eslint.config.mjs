@@ -8,6 +8,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/dist/**',
       'playground/.strapi/**',
+      'playground/build/**',
       'playground/.tmp/**',
       'playground/types/**',
       'coverage/**',

@@ -12,5 +12,8 @@ module.exports = async () => {
     throw new Error(`The plugin is not built (${built} is missing): run 'npm run build' first.`);
   }
   const { compileStrapi } = require('@strapi/strapi');
-  await compileStrapi({ appDir: path.resolve(__dirname, '../../playground'), ignoreDiagnostics: false });
+  await compileStrapi({
+    appDir: path.resolve(__dirname, '../../playground'),
+    ignoreDiagnostics: false,
+  });
 };
