@@ -1,6 +1,7 @@
 /**
- * Bootstrap: empties the compiled cache whenever Mosaic content or the set of locales changes,
- * whoever wrote it (Content Manager, document service, or a direct query).
+ * Bootstrap: prepares visitor profiles (secret, unique keys), schedules retention, and empties the
+ * compiled cache whenever Mosaic content or the set of locales changes, whoever wrote it (Content
+ * Manager, document service, or a direct query).
  */
 import type { Core } from '@strapi/strapi';
 
@@ -20,7 +21,22 @@ const WATCHED = new Set([
 
 const WRITES = /^after(Create|Update|Delete)/;
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
+/** Daily, at a quiet hour: profiles and events past the retention period go. */
+const RETENTION_RULE = '17 3 * * *';
+
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService('profiles').bootstrap();
+  strapi.cron.add({
+    mosaicRetention: {
+      task: async () => {
+        const purged = await getService('profiles').purge(Date.now());
+        strapi.log.info(
+          `[mosaic] retention: ${purged.profiles} profiles, ${purged.events} events purged`
+        );
+      },
+      options: { rule: RETENTION_RULE },
+    },
+  });
   strapi.db.lifecycles.subscribe((event) => {
     if (!WRITES.test(event.action) || !WATCHED.has(event.model.uid)) return;
     getService('cache').clear();

@@ -68,6 +68,8 @@ export async function bootStrapi(name: string): Promise<Core.Strapi> {
   }).load();
   if (!strapi.plugin('mosaic')) throw new Error('Mosaic did not load: is dist/server built?');
   strapi.server.mount();
+  // One listening socket for the whole file; supertest would otherwise open one per request.
+  await new Promise<void>((resolve) => strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
   strapi.log.level = 'error';
   return strapi;
 }

@@ -28,6 +28,36 @@ export const configSchema = z
       .strict(),
     /** How deep assets may nest inside assets. */
     maxDepth: z.number().int().min(1).max(20),
+    /** `required`: profiles only for visitors who said yes; `implied`: unless they said no. */
+    consent: z.enum(['required', 'implied']),
+    /**
+     * Secret for the HMAC that keys profiles. Leave unset to have one generated per install and
+     * kept in Strapi's store; set it (e.g. from an env variable) when several instances share a
+     * database.
+     */
+    visitorSecret: z.string().min(16).optional(),
+    /** Profiles and events unseen for this long are purged by a daily job. */
+    retentionDays: z.number().int().min(1),
+    eventLog: z
+      .object({
+        /** Events kept per visitor: what `$event` rules and affinity read. */
+        maxEvents: z.number().int().min(1).max(10000),
+        /** Events accepted per request. */
+        maxBatch: z.number().int().min(1).max(1000),
+        /** Largest request body accepted by the tracking routes, in bytes. */
+        maxBodyBytes: z.number().int().min(1024),
+      })
+      .strict(),
+    affinity: z
+      .object({
+        /** Days for an interaction's weight to halve. */
+        halfLifeDays: z.number().positive(),
+        /** Interactions (views; a click counts twice) at which affinity reaches 0.5. */
+        saturation: z.number().positive(),
+        /** Affinity the leading persona needs before it is inferred as the reader's persona. */
+        personaThreshold: z.number().min(0).max(1),
+      })
+      .strict(),
   })
   .strict();
 
@@ -39,6 +69,10 @@ export default {
     geoHeaders: { country: 'cf-ipcountry' },
     cache: { maxAge: 60, maxEntries: 1000 },
     maxDepth: 5,
+    consent: 'required',
+    retentionDays: 180,
+    eventLog: { maxEvents: 200, maxBatch: 100, maxBodyBytes: 64 * 1024 },
+    affinity: { halfLifeDays: 14, saturation: 2, personaThreshold: 0.5 },
   } satisfies z.input<typeof configSchema>,
   validator(config: unknown) {
     const result = configSchema.safeParse(config);

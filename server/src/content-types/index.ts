@@ -4,9 +4,12 @@
  */
 import asset from '../../../content-types/asset/schema.json';
 import chunk from '../../../content-types/chunk/schema.json';
+import counter from '../../../content-types/counter/schema.json';
+import event from '../../../content-types/event/schema.json';
 import candidate from '../../../content-types/components/candidate.json';
 import slot from '../../../content-types/components/slot.json';
 import persona from '../../../content-types/persona/schema.json';
+import profile from '../../../content-types/profile/schema.json';
 import segment from '../../../content-types/segment/schema.json';
 import tag from '../../../content-types/tag/schema.json';
 
@@ -16,6 +19,9 @@ export default {
   segment: { schema: segment },
   tag: { schema: tag },
   asset: { schema: asset },
+  profile: { schema: profile },
+  event: { schema: event },
+  counter: { schema: counter },
 };
 
 /** Components, keyed by their uid (`mosaic.slot`), registered by hand in `register`. */
@@ -27,4 +33,7 @@ export const UIDS = {
   segment: 'plugin::mosaic.segment',
   tag: 'plugin::mosaic.tag',
   asset: 'plugin::mosaic.asset',
+  profile: 'plugin::mosaic.profile',
+  event: 'plugin::mosaic.event',
+  counter: 'plugin::mosaic.counter',
 } as const;

@@ -9,7 +9,9 @@ import { z } from 'zod';
 
 import { isValidTimeZone, type RequestFacts } from '../core/context';
 import { FORMATS, type Format } from '../core/types';
+import { VISITOR_HEADERS } from '../services/delivery';
 import { getService } from '../utils';
+import { visitorOf } from './visitor';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
@@ -65,10 +67,17 @@ function headersOf(ctx: KoaContext): Record<string, string | undefined> {
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const maxAge = () => strapi.config.get<number>('plugin::mosaic.cache.maxAge', 60);
 
-  function respond(ctx: KoaContext, body: unknown, variantKey: string, varyOn: string[]) {
+  function respond(
+    ctx: KoaContext,
+    body: unknown,
+    variantKey: string,
+    varyOn: string[],
+    personal: boolean
+  ) {
     const etag = `"${variantKey}"`;
     ctx.set('ETag', etag);
-    ctx.set('Cache-Control', `public, max-age=${maxAge()}`);
+    // A visitor's own answer may live in their browser's cache, never in a shared one.
+    ctx.set('Cache-Control', personal ? 'private, no-cache' : `public, max-age=${maxAge()}`);
     if (varyOn.length) ctx.vary(varyOn.join(', '));
     if (ctx.get('If-None-Match') === etag) {
       ctx.status = 304;
@@ -80,18 +89,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   function requestOf(ctx: KoaContext) {
     const { format = 'json', explain, ...query } = parseQuery(ctx.query);
     const facts: RequestFacts = { query, headers: headersOf(ctx), now: new Date() };
-    return { slug: String(ctx.params.slug), format, explain: explain === 'true', facts };
+    return {
+      slug: String(ctx.params.slug),
+      format,
+      explain: explain === 'true',
+      facts,
+      visitor: visitorOf(ctx),
+    };
   }
 
   return {
     async asset(ctx: KoaContext) {
-      const { data, meta, varyOn } = await getService('delivery').asset(requestOf(ctx));
-      respond(ctx, { data, meta }, meta.variantKey, varyOn);
+      const { data, meta, varyOn, personal } = await getService('delivery').asset(requestOf(ctx));
+      respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
     },
 
     async chunk(ctx: KoaContext) {
-      const { data, meta } = await getService('delivery').chunk(requestOf(ctx));
-      respond(ctx, { data, meta }, meta.variantKey, []);
+      const { data, meta, personal } = await getService('delivery').chunk(requestOf(ctx));
+      respond(ctx, { data, meta }, meta.variantKey, personal ? VISITOR_HEADERS : [], personal);
     },
   };
 };

@@ -1,3 +1,4 @@
 import delivery from './delivery';
+import tracking from './tracking';
 
-export default { delivery };
+export default { delivery, tracking };

@@ -1,10 +1,26 @@
 /** Content API routes, served under `/api/mosaic` and governed by Users & Permissions and API tokens. */
+const trusted = { policies: ['plugin::mosaic.api-token-only'] };
+
 export default {
   'content-api': {
     type: 'content-api',
     routes: [
       { method: 'GET', path: '/assets/:slug', handler: 'delivery.asset', config: { policies: [] } },
       { method: 'GET', path: '/chunks/:slug', handler: 'delivery.chunk', config: { policies: [] } },
+      { method: 'POST', path: '/events', handler: 'tracking.events', config: { policies: [] } },
+      { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted },
+      {
+        method: 'GET',
+        path: '/profiles/:visitorId',
+        handler: 'tracking.exportProfile',
+        config: trusted,
+      },
+      {
+        method: 'DELETE',
+        path: '/profiles/:visitorId',
+        handler: 'tracking.eraseProfile',
+        config: trusted,
+      },
     ],
   },
 };

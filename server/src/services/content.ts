@@ -285,6 +285,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /** The personas and tags of a chunk named by documentId or slug, or null if there is none. */
+    async chunkTopics(ref: string): Promise<{ personas: string[]; tags: string[] } | null> {
+      return cache().get(`topics:${ref}`, async () => {
+        const [doc] = (await strapi.documents(UIDS.chunk).findMany({
+          filters: { $or: [{ documentId: ref }, { slug: ref }] },
+          fields: ['slug'],
+          populate: { personas: { fields: ['slug'] }, tags: { fields: ['slug'] } },
+          limit: 1,
+        } as never)) as unknown as ChunkDocument[];
+        if (!doc) return null;
+        return {
+          personas: (doc.personas ?? []).map((p) => p.slug ?? p.documentId),
+          tags: (doc.tags ?? []).map((t) => t.slug ?? t.documentId),
+        };
+      });
+    },
+
     async personaSlugs(): Promise<Set<string>> {
       return cache().get('personas', async () => {
         const personas = (await strapi.documents(UIDS.persona).findMany({

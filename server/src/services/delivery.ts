@@ -9,6 +9,7 @@ import { errors } from '@strapi/utils';
 import { resolveAsset, type SlotExplain } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
 import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
+import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
 import { getService } from '../utils';
@@ -18,9 +19,9 @@ export interface DeliveryRequest {
   format: Format;
   explain: boolean;
   facts: RequestFacts;
+  /** The visitor id the frontend sent, and what it said about consent (undefined: nothing). */
+  visitor: { id: string | null; consent: boolean | undefined };
 }
-
-export type PersonaSource = 'param' | null;
 
 export interface DeliveryMeta {
   persona: string | null;
@@ -28,7 +29,9 @@ export interface DeliveryMeta {
   variantKey: string;
   warnings?: string[];
   explain?: {
-    persona: { requested: string | null; source: PersonaSource; known: boolean | null };
+    persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
+    /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
+    profile: boolean;
     context: Context;
     segments: Array<{ slug: string; matched: boolean }>;
     slots: SlotExplain[];
@@ -45,7 +48,12 @@ export interface AssetDelivery {
   meta: DeliveryMeta;
   /** Request headers that influenced the answer (for `Vary`). */
   varyOn: string[];
+  /** Whether the answer is this visitor's own: never publicly cacheable. */
+  personal: boolean;
 }
+
+/** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
+export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
@@ -61,16 +69,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return requested;
   }
 
-  /** The persona from the query, when allowed and known; warnings say why one was dropped. */
-  async function resolvePersona(requested: string | undefined, warnings: string[]) {
-    if (requested === undefined) return { persona: null, known: null };
-    if (!config().allowPersonaParam) {
-      warnings.push(`The persona parameter is disabled on this server; '${requested}' was ignored`);
-      return { persona: null, known: null };
+  /**
+   * The reader's persona: the query parameter (when allowed), else a trusted `persona` trait,
+   * else the one the visitor's affinity points to. Warnings say why a requested one was dropped.
+   */
+  async function resolvePersona(
+    requested: string | undefined,
+    context: Context,
+    warnings: string[]
+  ) {
+    const known = await getService('content').personaSlugs();
+    let param: string | null = null;
+    if (requested !== undefined) {
+      if (!config().allowPersonaParam) {
+        warnings.push(
+          `The persona parameter is disabled on this server; '${requested}' was ignored`
+        );
+      } else if (!known.has(requested)) {
+        warnings.push(`Unknown persona '${requested}': resolved without a persona`);
+      } else param = requested;
     }
-    const known = (await getService('content').personaSlugs()).has(requested);
-    if (!known) warnings.push(`Unknown persona '${requested}': resolved without a persona`);
-    return { persona: known ? requested : null, known };
+    const trait = typeof context.traits?.persona === 'string' ? context.traits.persona : null;
+    const affinity = context.affinity
+      ? inferPersona(context.affinity, config().affinity.personaThreshold)
+      : null;
+    const chosen = choosePersona({ param, trait, affinity }, known);
+    return { ...chosen, known: requested === undefined ? null : known.has(requested) };
+  }
+
+  /** Adds the visitor's profile to the context when they sent an id and consented. */
+  async function withProfile(context: Context, request: DeliveryRequest): Promise<boolean> {
+    const profiles = getService('profiles');
+    const { id, consent } = request.visitor;
+    if (!id || !profiles.consented(consent)) return false;
+    Object.assign(context, await profiles.forResolve(id, request.facts.now.getTime()));
+    return true;
   }
 
   function buildRequestContext(facts: RequestFacts) {
@@ -83,12 +116,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const locale = await resolveLocale(request.facts.query.locale);
-      const warnings: string[] = [];
-      const persona = await resolvePersona(request.facts.query.persona, warnings);
       const asset = await getService('content').asset(request.slug, locale);
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
+      const usedProfile = await withProfile(context, request);
+      const warnings: string[] = [];
+      const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
 
@@ -99,6 +133,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       for (const field of resolution.fieldsRead) {
         for (const header of headerSources[field as keyof Context] ?? []) varyOn.add(header);
       }
+      const personal = request.visitor.id !== null;
+      if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
 
       const meta: DeliveryMeta = {
         persona: persona.persona,
@@ -110,9 +146,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         meta.explain = {
           persona: {
             requested: request.facts.query.persona ?? null,
-            source: persona.persona ? 'param' : null,
+            source: persona.source,
             known: persona.known,
           },
+          profile: usedProfile,
           context,
           segments: resolution.evaluatedSegments,
           slots: resolution.explain,
@@ -127,20 +164,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         },
         meta,
         varyOn: [...varyOn],
+        personal,
       };
     },
 
     async chunk(request: DeliveryRequest) {
       const locale = await resolveLocale(request.facts.query.locale);
-      const warnings: string[] = [];
-      const persona = await resolvePersona(request.facts.query.persona, warnings);
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
       const { context } = buildRequestContext(request.facts);
+      await withProfile(context, request);
+      const warnings: string[] = [];
+      const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
       const delivered = deliverChunk(chunk, request.format, context);
       return {
+        personal: request.visitor.id !== null,
         data: { ...delivered.chunk, format: request.format },
         meta: {
           persona: persona.persona,

@@ -1,0 +1,146 @@
+/**
+ * Tracking and profile routes: behaviour events from frontends, and the API-token-only routes
+ * that set trusted traits, export and erase a profile. Every input is validated before anything
+ * is written; a batch is stored whole or not at all.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context as KoaContext } from 'koa';
+import { z } from 'zod';
+
+import type { MosaicConfig } from '../config';
+import type { TrackedEvent } from '../services/profiles';
+import { getService } from '../utils';
+import { parseVisitorId, visitorOf } from './visitor';
+
+/** Events may be sent late (offline queues) but not from the future beyond clock skew. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+const scalar = z.union([z.string().max(256), z.number().finite(), z.boolean(), z.null()]);
+const key = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -');
+
+const eventSchema = z
+  .object({
+    name: key,
+    asset: z.string().min(1).max(200).optional(),
+    slot: z.string().min(1).max(200).optional(),
+    chunk: z.string().min(1).max(200).optional(),
+    variantKey: z.string().min(1).max(64).optional(),
+    value: z.number().finite().optional(),
+    props: z
+      .record(key, scalar)
+      .refine((props) => Object.keys(props).length <= 20, 'may hold at most 20 properties')
+      .optional(),
+    ts: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+  })
+  .strict();
+
+const traitsSchema = z
+  .record(key, scalar)
+  .refine((traits) => Object.keys(traits).length <= 50, 'may hold at most 50 traits');
+
+const identifySchema = z.object({ visitorId: z.string(), traits: traitsSchema }).strict();
+
+function validationError(error: z.ZodError, prefix: string[] = []) {
+  const issues = error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map(String)],
+    message: issue.message,
+  }));
+  return new errors.ValidationError(
+    issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+    { errors: issues }
+  );
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
+
+  function boundedBody(ctx: KoaContext): unknown {
+    const limit = config().eventLog.maxBodyBytes;
+    if ((ctx.request.length ?? 0) > limit) {
+      throw new errors.PayloadTooLargeError(`The body is larger than ${limit} bytes`);
+    }
+    return (ctx.request as unknown as { body?: unknown }).body;
+  }
+
+  async function parseEvents(body: unknown, now: number): Promise<TrackedEvent[]> {
+    const { maxBatch } = config().eventLog;
+    const batch = z
+      .object({
+        events: z
+          .array(z.unknown())
+          .min(1, 'must hold at least one event')
+          .max(maxBatch, `may hold at most ${maxBatch} events`),
+      })
+      .strict()
+      .safeParse(body);
+    if (!batch.success) throw validationError(batch.error);
+
+    const events: TrackedEvent[] = [];
+    for (const [index, raw] of batch.data.events.entries()) {
+      const parsed = eventSchema.safeParse(raw);
+      if (!parsed.success) throw validationError(parsed.error, ['events', String(index)]);
+      const { ts, chunk, ...rest } = parsed.data;
+      const at = ts === undefined ? now : typeof ts === 'number' ? ts : Date.parse(ts);
+      if (at > now + MAX_CLOCK_SKEW_MS) {
+        throw new errors.ValidationError(`events.${index}.ts: is in the future`, {
+          errors: [{ path: ['events', String(index), 'ts'], message: 'is in the future' }],
+        });
+      }
+      const event: TrackedEvent = { ...rest, ts: at };
+      if (chunk !== undefined) {
+        const topics = await getService('content').chunkTopics(chunk);
+        if (!topics) {
+          throw new errors.ValidationError(`events.${index}.chunk: no chunk '${chunk}'`, {
+            errors: [{ path: ['events', String(index), 'chunk'], message: `no chunk '${chunk}'` }],
+          });
+        }
+        Object.assign(event, { chunk }, topics);
+      }
+      events.push(event);
+    }
+    return events;
+  }
+
+  return {
+    async events(ctx: KoaContext) {
+      const now = Date.now();
+      const body = boundedBody(ctx);
+      const visitor = visitorOf(ctx);
+      const events = await parseEvents(body, now);
+      const profiles = getService('profiles');
+      const remembered = visitor.id !== null && profiles.consented(visitor.consent);
+      await profiles.track(remembered ? visitor.id : null, events, now);
+      ctx.status = 202;
+      ctx.body = { data: { accepted: events.length, profile: remembered }, meta: {} };
+    },
+
+    async identify(ctx: KoaContext) {
+      const parsed = identifySchema.safeParse(boundedBody(ctx));
+      if (!parsed.success) throw validationError(parsed.error);
+      const visitorId = parseVisitorId(parsed.data.visitorId, 'visitorId')!;
+      const traits = await getService('profiles').identify(
+        visitorId,
+        parsed.data.traits,
+        Date.now()
+      );
+      ctx.body = { data: { traits }, meta: {} };
+    },
+
+    async exportProfile(ctx: KoaContext) {
+      const visitorId = parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
+      const profile = await getService('profiles').exportProfile(visitorId);
+      if (!profile) throw new errors.NotFoundError('No profile for this visitor');
+      ctx.body = { data: profile, meta: {} };
+    },
+
+    async eraseProfile(ctx: KoaContext) {
+      const visitorId = parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
+      const erased = await getService('profiles').erase(visitorId);
+      if (!erased) throw new errors.NotFoundError('No profile for this visitor');
+      ctx.body = { data: { erased: true }, meta: {} };
+    },
+  };
+};

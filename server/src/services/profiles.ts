@@ -1,0 +1,419 @@
+/**
+ * Visitor profiles: identity (an HMAC of the visitor id, never the id itself), consent, the event
+ * log, visits, trusted traits, export, erasure and retention. Writes go through knex in one
+ * transaction per request, with atomic increments, so concurrent requests never lose a count.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+import type { Core } from '@strapi/strapi';
+
+import type { MosaicConfig } from '../config';
+import { UIDS } from '../content-types';
+import { affinityFrom, type ProfileEvent } from '../core/profile';
+import type { Context } from '../core/types';
+
+/** A new visit starts after this long without a request. */
+const SESSION_GAP_MS = 30 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TrackedEvent {
+  name: string;
+  ts: number;
+  value?: number;
+  asset?: string;
+  slot?: string;
+  chunk?: string;
+  variantKey?: string;
+  personas?: string[];
+  tags?: string[];
+  props?: Record<string, unknown>;
+}
+
+export interface ProfileExport {
+  visits: number;
+  eventCount: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  traits: Record<string, unknown>;
+  events: TrackedEvent[];
+}
+
+type Knex = Core.Strapi['db']['connection'];
+
+/** Table and column names as Strapi mapped them, so queries follow whatever naming it uses. */
+function tableOf(strapi: Core.Strapi, uid: string) {
+  const meta = strapi.db.metadata.get(uid as never);
+  const column = (attribute: string) =>
+    (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
+  /** Strapi's own timestamp columns, filled as its query layer would fill them. */
+  const stamps = (at: Date) =>
+    Object.fromEntries(
+      ['createdAt', 'updatedAt', 'publishedAt']
+        .filter((attribute) => attribute in meta.attributes)
+        .map((attribute) => [column(attribute), at])
+    );
+  return { name: meta.tableName, column, stamps };
+}
+
+const parseJson = <T>(value: unknown, fallback: T): T => {
+  if (value === null || value === undefined) return fallback;
+  if (typeof value !== 'string') return value as T;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+const toMillis = (value: unknown): number | null => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  const n = Number(value);
+  return Number.isFinite(n) && /^\d+$/.test(String(value)) ? n : Date.parse(String(value));
+};
+
+/** Deadlocks and busy databases under concurrent writes for one visitor: the batch is retried. */
+const RETRYABLE =
+  /deadlock|SQLITE_BUSY|40P01|40001|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|could not serialize/i;
+
+async function withRetry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`;
+      if (attempt >= attempts || !RETRYABLE.test(text)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
+  const knex = (): Knex => strapi.db.connection;
+  let secret: string | null = null;
+
+  const tables = () => ({
+    profiles: tableOf(strapi, UIDS.profile),
+    events: tableOf(strapi, UIDS.event),
+    counters: tableOf(strapi, UIDS.counter),
+  });
+
+  /** Unique keys the concurrent upserts rely on (Strapi's `unique` is checked in code only). */
+  async function ensureUniqueIndexes() {
+    const { profiles, counters } = tables();
+    for (const [table, column] of [
+      [profiles.name, profiles.column('visitorHash')],
+      [counters.name, counters.column('key')],
+    ]) {
+      try {
+        await knex().schema.alterTable(table, (t) =>
+          t.unique([column], { indexName: `${table}_${column}_uq` })
+        );
+      } catch (error) {
+        // Already there from an earlier boot.
+        if (!/exists|duplicate/i.test(String((error as Error).message))) throw error;
+      }
+    }
+  }
+
+  async function loadSecret(): Promise<string> {
+    const configured = config().visitorSecret;
+    if (configured) return configured;
+    const store = strapi.store({ type: 'plugin', name: 'mosaic' });
+    const stored = (await store.get({ key: 'visitorSecret' })) as string | null;
+    if (stored) return stored;
+    const generated = randomBytes(32).toString('base64url');
+    await store.set({ key: 'visitorSecret', value: generated });
+    return generated;
+  }
+
+  function hash(visitorId: string): string {
+    if (!secret) throw new Error('Mosaic profiles are used before bootstrap');
+    return createHmac('sha256', secret).update(visitorId).digest('hex');
+  }
+
+  /** `table.column + n`, qualified so PostgreSQL reads the stored row, not the proposed one. */
+  const plus = (table: string, column: string, n: number) =>
+    knex().raw('??.?? + ?', [table, column, n]);
+
+  /**
+   * Creates or updates a visitor's profile in one atomic upsert: concurrent requests for the same
+   * visitor serialise on its row instead of racing between a read and a write, or deadlocking
+   * between an insert and an update.
+   */
+  async function upsertProfile(
+    trx: Knex,
+    visitorHash: string,
+    now: number,
+    change: { events?: number; visit?: boolean }
+  ) {
+    const { profiles } = tables();
+    const c = profiles.column;
+    const at = new Date(now);
+    const events = change.events ?? 0;
+    const update: Record<string, unknown> = {};
+    // MySQL applies assignments in order: `visits` must read last_seen before it moves.
+    if (change.visit) {
+      update[c('visits')] = trx.raw('CASE WHEN ??.?? < ? THEN ??.?? + 1 ELSE ??.?? END', [
+        profiles.name,
+        c('lastSeen'),
+        new Date(now - SESSION_GAP_MS),
+        profiles.name,
+        c('visits'),
+        profiles.name,
+        c('visits'),
+      ]);
+    }
+    if (events) update[c('eventCount')] = plus(profiles.name, c('eventCount'), events);
+    update[c('lastSeen')] = at;
+    await trx(profiles.name)
+      .insert({
+        [c('visitorHash')]: visitorHash,
+        [c('visits')]: change.visit ? 1 : 0,
+        [c('eventCount')]: events,
+        [c('firstSeen')]: at,
+        [c('lastSeen')]: at,
+        [c('traits')]: JSON.stringify({}),
+        ...profiles.stamps(at),
+      })
+      .onConflict(c('visitorHash'))
+      .merge(update);
+  }
+
+  async function counted(trx: Knex, events: TrackedEvent[], now: number) {
+    const { counters } = tables();
+    const day = new Date(now).toISOString().slice(0, 10);
+    const totals = new Map<string, { name: string; asset: string | null; count: number }>();
+    for (const event of events) {
+      const key = `${day}|${event.name}|${event.asset ?? ''}`;
+      const entry = totals.get(key) ?? { name: event.name, asset: event.asset ?? null, count: 0 };
+      entry.count += 1;
+      totals.set(key, entry);
+    }
+    for (const [key, { name, asset, count }] of totals) {
+      await trx(counters.name)
+        .insert({
+          [counters.column('key')]: key,
+          [counters.column('day')]: day,
+          [counters.column('name')]: name,
+          [counters.column('asset')]: asset,
+          [counters.column('count')]: count,
+          ...counters.stamps(new Date(now)),
+        })
+        .onConflict(counters.column('key'))
+        .merge({
+          [counters.column('count')]: plus(counters.name, counters.column('count'), count),
+        });
+    }
+  }
+
+  async function readEvents(db: Knex, visitorHash: string): Promise<TrackedEvent[]> {
+    const { events } = tables();
+    const c = events.column;
+    const rows = await db(events.name)
+      .where(c('visitorHash'), visitorHash)
+      .orderBy([
+        { column: c('ts'), order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(config().eventLog.maxEvents);
+    return rows.reverse().map((row: Record<string, unknown>) => {
+      const event: TrackedEvent = { name: String(row[c('name')]), ts: toMillis(row[c('ts')]) ?? 0 };
+      for (const field of ['asset', 'slot', 'chunk', 'variantKey'] as const) {
+        if (row[c(field)] !== null && row[c(field)] !== undefined)
+          event[field] = String(row[c(field)]);
+      }
+      if (row[c('value')] !== null && row[c('value')] !== undefined)
+        event.value = Number(row[c('value')]);
+      const personas = parseJson<string[] | null>(row[c('personas')], null);
+      const tags = parseJson<string[] | null>(row[c('tags')], null);
+      const props = parseJson<Record<string, unknown> | null>(row[c('props')], null);
+      if (personas?.length) event.personas = personas;
+      if (tags?.length) event.tags = tags;
+      if (props) event.props = props;
+      return event;
+    });
+  }
+
+  async function readProfile(db: Knex, visitorHash: string) {
+    const { profiles } = tables();
+    const c = profiles.column;
+    const row = await db(profiles.name).where(c('visitorHash'), visitorHash).first();
+    if (!row) return null;
+    return {
+      visits: Number(row[c('visits')] ?? 0),
+      eventCount: Number(row[c('eventCount')] ?? 0),
+      firstSeen: toMillis(row[c('firstSeen')]),
+      lastSeen: toMillis(row[c('lastSeen')]),
+      traits: parseJson<Record<string, unknown>>(row[c('traits')], {}),
+    };
+  }
+
+  /**
+   * Keeps the newest `maxEvents` of a visitor's log. Runs after the batch commits, outside its
+   * transaction: reads are bounded anyway, and a trim that loses a race is redone by the next one.
+   */
+  async function trimLog(trx: Knex, visitorHash: string) {
+    const { events } = tables();
+    const c = events.column;
+    const keep = trx(events.name)
+      .select('id')
+      .where(c('visitorHash'), visitorHash)
+      .orderBy([
+        { column: c('ts'), order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(config().eventLog.maxEvents);
+    // MySQL refuses LIMIT directly inside IN (…): wrap it in a derived table.
+    await trx(events.name)
+      .where(c('visitorHash'), visitorHash)
+      .whereNotIn('id', trx.select('id').from(keep.as('kept')))
+      .delete();
+  }
+
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+  return {
+    async bootstrap() {
+      secret = await loadSecret();
+      await ensureUniqueIndexes();
+    },
+
+    hash,
+
+    /** Whether this request lets Mosaic remember the visitor. */
+    consented(signal: boolean | undefined): boolean {
+      return config().consent === 'implied' ? signal !== false : signal === true;
+    },
+
+    /**
+     * What a resolve knows of a consenting visitor, counting a new visit when the last request
+     * is older than the session gap. Real time: it reads the log as it is now, no cache.
+     */
+    async forResolve(visitorId: string, now: number): Promise<Partial<Context>> {
+      const visitorHash = hash(visitorId);
+      await withRetry(() => upsertProfile(knex(), visitorHash, now, { visit: true }));
+      const [profile, events] = await Promise.all([
+        readProfile(knex(), visitorHash),
+        readEvents(knex(), visitorHash),
+      ]);
+      if (!profile) return {};
+      const { halfLifeDays, saturation } = config().affinity;
+      return {
+        visitor: {
+          known: true,
+          visits: profile.visits,
+          firstSeen: iso(profile.firstSeen) ?? undefined,
+          lastSeen: iso(profile.lastSeen) ?? undefined,
+          new: profile.visits <= 1,
+        },
+        traits: profile.traits,
+        events: events as ProfileEvent[],
+        affinity: affinityFrom(events, now, { halfLifeMs: halfLifeDays * DAY_MS, saturation }),
+      };
+    },
+
+    /**
+     * Records a batch: anonymous counters always; with a consenting visitor, the events in their
+     * log and the profile's counter, all in one transaction.
+     */
+    async track(visitorId: string | null, events: TrackedEvent[], now: number) {
+      const { events: log } = tables();
+      await withRetry(() =>
+        knex().transaction(async (trx) => {
+          await counted(trx, events, now);
+          if (!visitorId) return;
+          const visitorHash = hash(visitorId);
+          await upsertProfile(trx, visitorHash, now, { events: events.length });
+          const c = log.column;
+          await trx(log.name).insert(
+            events.map((event) => ({
+              [c('visitorHash')]: visitorHash,
+              [c('name')]: event.name,
+              [c('ts')]: event.ts,
+              [c('value')]: event.value ?? null,
+              [c('asset')]: event.asset ?? null,
+              [c('slot')]: event.slot ?? null,
+              [c('chunk')]: event.chunk ?? null,
+              [c('variantKey')]: event.variantKey ?? null,
+              [c('personas')]: event.personas ? JSON.stringify(event.personas) : null,
+              [c('tags')]: event.tags ? JSON.stringify(event.tags) : null,
+              [c('props')]: event.props ? JSON.stringify(event.props) : null,
+              ...log.stamps(new Date(now)),
+            }))
+          );
+        })
+      );
+      if (visitorId) await trimLog(knex(), hash(visitorId)).catch(() => undefined);
+    },
+
+    /** Merges trusted traits into the profile (API token only, checked by the route). */
+    async identify(visitorId: string, traits: Record<string, unknown>, now: number) {
+      const visitorHash = hash(visitorId);
+      const { profiles } = tables();
+      const c = profiles.column;
+      await knex().transaction(async (trx) => {
+        await upsertProfile(trx, visitorHash, now, {});
+        const query = trx(profiles.name).where(c('visitorHash'), visitorHash);
+        // SQLite serialises writers itself and has no row locks.
+        const row = await (
+          strapi.db.dialect.client === 'sqlite' ? query : query.forUpdate()
+        ).first();
+        const merged = { ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}), ...traits };
+        for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
+        await trx(profiles.name)
+          .where(c('visitorHash'), visitorHash)
+          .update({ [c('traits')]: JSON.stringify(merged), [c('updatedAt')]: new Date(now) });
+      });
+      return (await readProfile(knex(), visitorHash))!.traits;
+    },
+
+    async exportProfile(visitorId: string): Promise<ProfileExport | null> {
+      const visitorHash = hash(visitorId);
+      const profile = await readProfile(knex(), visitorHash);
+      if (!profile) return null;
+      return {
+        visits: profile.visits,
+        eventCount: profile.eventCount,
+        firstSeen: iso(profile.firstSeen),
+        lastSeen: iso(profile.lastSeen),
+        traits: profile.traits,
+        events: await readEvents(knex(), visitorHash),
+      };
+    },
+
+    /** Removes the profile and every event of it; true when there was one. */
+    async erase(visitorId: string): Promise<boolean> {
+      const visitorHash = hash(visitorId);
+      const { profiles, events } = tables();
+      return knex().transaction(async (trx) => {
+        await trx(events.name).where(events.column('visitorHash'), visitorHash).delete();
+        const removed = await trx(profiles.name)
+          .where(profiles.column('visitorHash'), visitorHash)
+          .delete();
+        return removed > 0;
+      });
+    },
+
+    /** Retention: drops profiles unseen, and events older, than the configured period. */
+    async purge(now: number) {
+      const cutoff = now - config().retentionDays * DAY_MS;
+      const { profiles, events } = tables();
+      return knex().transaction(async (trx) => {
+        const stale = trx(profiles.name)
+          .select(profiles.column('visitorHash'))
+          .where(profiles.column('lastSeen'), '<', new Date(cutoff));
+        const staleEvents = await trx(events.name)
+          .where(events.column('ts'), '<', cutoff)
+          .orWhereIn(events.column('visitorHash'), trx.select('*').from(stale.as('stale')))
+          .delete();
+        const staleProfiles = await trx(profiles.name)
+          .where(profiles.column('lastSeen'), '<', new Date(cutoff))
+          .delete();
+        return { profiles: staleProfiles, events: staleEvents };
+      });
+    },
+  };
+};
