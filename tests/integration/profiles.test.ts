@@ -46,7 +46,6 @@ beforeAll(async () => {
   strapi = await bootStrapi('profiles');
   await demo.seedDemo(strapi);
   await demo.grantPublicDelivery(strapi);
-  await grantPublic(['plugin::mosaic.tracking.events']);
   const token = await strapi
     .service('admin::api-token')
     .create({ name: 'server frontend', type: 'full-access', lifespan: null, description: '' });
@@ -56,17 +55,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await strapi?.destroy();
 });
-
-async function grantPublic(actions: string[]) {
-  const role = await strapi.db
-    .query('plugin::users-permissions.role')
-    .findOne({ where: { type: 'public' } });
-  for (const action of actions) {
-    await strapi.db
-      .query('plugin::users-permissions.permission')
-      .create({ data: { action, role: role.id } });
-  }
-}
 
 async function publishedChunk(slug: string, data: Record<string, unknown>) {
   return strapi.documents('plugin::mosaic.chunk').create({

@@ -101,6 +101,19 @@ describe('selection', () => {
     expect(chosen(best, {})).toEqual([['hero-default']]);
   });
 
+  it('lets the visitor’s affinity decide between equally ranked candidates in best mode', () => {
+    const best = asset([
+      slot('feature', 'best', [
+        chunk('feature-campaigns', { personas: [], tags: ['campaigns'] }),
+        chunk('feature-api', { personas: [], tags: ['api'] }),
+      ]),
+    ]);
+    expect(chosen(best, {})).toEqual([['feature-campaigns']]);
+    expect(chosen(best, { affinity: { tags: { api: 0.6, campaigns: 0.1 } } })).toEqual([
+      ['feature-api'],
+    ]);
+  });
+
   it('skips chunks outside their schedule window', () => {
     const scheduled = asset([
       slot('hero', 'first', [

@@ -86,13 +86,18 @@ async function seedDemo(strapi) {
   return { personas, tags, segments, chunks, assets };
 }
 
-/** Lets anonymous visitors call the delivery routes (the Users & Permissions public role). */
+/** Lets anonymous visitors call the delivery and tracking routes (the Users & Permissions public role). */
 async function grantPublicDelivery(strapi) {
   const role = await strapi.db
     .query('plugin::users-permissions.role')
     .findOne({ where: { type: 'public' } });
   if (!role) return;
-  for (const action of ['plugin::mosaic.delivery.asset', 'plugin::mosaic.delivery.chunk']) {
+  const actions = [
+    'plugin::mosaic.delivery.asset',
+    'plugin::mosaic.delivery.chunk',
+    'plugin::mosaic.tracking.events',
+  ];
+  for (const action of actions) {
     const permissions = strapi.db.query('plugin::users-permissions.permission');
     if (!(await permissions.findOne({ where: { action, role: role.id } }))) {
       await permissions.create({ data: { action, role: role.id } });

@@ -1,0 +1,57 @@
+/**
+ * Request and response types of the tracking and profile routes (`/api/mosaic/events`,
+ * `/identify`, `/profiles/:visitorId`), shared by the server and the tests.
+ */
+
+type Scalar = string | number | boolean | null;
+
+export interface BehaviourEvent {
+  /** `view`, `click` and `conversion` are known; other names are custom. */
+  name: string;
+  asset?: string;
+  slot?: string;
+  /** A chunk's documentId or slug: views and clicks raise affinity to its personas and tags. */
+  chunk?: string;
+  variantKey?: string;
+  value?: number;
+  props?: Record<string, Scalar>;
+  /** Epoch milliseconds or an ISO date-time; now when absent; not in the future. */
+  ts?: number | string;
+}
+
+export declare namespace TrackEvents {
+  export interface Request {
+    /** Visitor id from the `X-Mosaic-Visitor` header or the `mosaic_vid` cookie. */
+    headers: { 'X-Mosaic-Visitor'?: string; 'X-Mosaic-Consent'?: 'granted' | 'denied' };
+    body: { events: BehaviourEvent[] };
+  }
+  /** 202 Accepted. `profile`: whether the events went into the visitor's profile. */
+  export interface Response {
+    data: { accepted: number; profile: boolean };
+    meta: Record<string, never>;
+  }
+}
+
+export declare namespace Identify {
+  export interface Request {
+    body: { visitorId: string; traits: Record<string, Scalar> };
+  }
+  export interface Response {
+    data: { traits: Record<string, Scalar> };
+    meta: Record<string, never>;
+  }
+}
+
+export declare namespace ExportProfile {
+  export interface Response {
+    data: {
+      visits: number;
+      eventCount: number;
+      firstSeen: string | null;
+      lastSeen: string | null;
+      traits: Record<string, Scalar>;
+      events: Array<BehaviourEvent & { ts: number; personas?: string[]; tags?: string[] }>;
+    };
+    meta: Record<string, never>;
+  }
+}
