@@ -1,10 +1,11 @@
 /**
- * Bootstrap: prepares visitor profiles (secret, unique keys), schedules retention, and empties the
+ * Bootstrap: ensures Mosaic's indexes, prepares visitor profiles, schedules retention, and empties the
  * compiled cache whenever Mosaic content or the set of locales changes, whoever wrote it (Content
  * Manager, document service, or a direct query).
  */
 import type { Core } from '@strapi/strapi';
 
+import { ensureIndexes } from './indexes';
 import { getService } from './utils';
 
 const WATCHED = new Set([
@@ -25,6 +26,7 @@ const WRITES = /^after(Create|Update|Delete)/;
 const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await ensureIndexes(strapi);
   await getService('profiles').bootstrap();
   strapi.cron.add({
     mosaicRetention: {

@@ -100,24 +100,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     counters: tableOf(strapi, UIDS.counter),
   });
 
-  /** Unique keys the concurrent upserts rely on (Strapi's `unique` is checked in code only). */
-  async function ensureUniqueIndexes() {
-    const { profiles, counters } = tables();
-    for (const [table, column] of [
-      [profiles.name, profiles.column('visitorHash')],
-      [counters.name, counters.column('key')],
-    ]) {
-      try {
-        await knex().schema.alterTable(table, (t) =>
-          t.unique([column], { indexName: `${table}_${column}_uq` })
-        );
-      } catch (error) {
-        // Already there from an earlier boot.
-        if (!/exists|duplicate/i.test(String((error as Error).message))) throw error;
-      }
-    }
-  }
-
   async function loadSecret(): Promise<string> {
     const configured = config().visitorSecret;
     if (configured) return configured;
@@ -278,7 +260,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async bootstrap() {
       secret = await loadSecret();
-      await ensureUniqueIndexes();
     },
 
     hash,
