@@ -3,6 +3,7 @@
  * frontend gets for each kind of reader, in each format, and what it gets for bad input.
  */
 import type { Core } from '@strapi/strapi';
+import fc from 'fast-check';
 import request from 'supertest';
 
 import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
@@ -234,6 +235,61 @@ describe('bad input', () => {
     const locale = await api().get('/api/mosaic/assets/home?locale=xx');
     expect(locale.status).toBe(400);
     expect(locale.body.error.message).toContain("Unknown locale 'xx'");
+  });
+
+  it('never answers 500, whatever a client puts in the query, headers or slug', async () => {
+    const text = fc.string({
+      unit: fc.constantFrom(...'aZ09 -_./:%&?=#[]{}$<>"\'éß'.split('')),
+      maxLength: 40,
+    });
+    const param = fc.constantFrom(
+      'format',
+      'locale',
+      'persona',
+      'explain',
+      'tz',
+      'ref',
+      'utm_source',
+      'utm_campaign',
+      'format[0]',
+      'persona[$ne]',
+      'explain[]',
+      'tz[a]',
+      'other'
+    );
+    const header = fc.constantFrom(
+      'User-Agent',
+      'Referer',
+      'CF-IPCountry',
+      'X-Mosaic-Visitor',
+      'X-Mosaic-Consent',
+      'Cookie',
+      'If-None-Match'
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('home', 'welcome-email', 'no-such', '%E0%A4%A', 'a%2Fb', '..%2F..'),
+        fc.constantFrom('assets', 'chunks'),
+        fc.array(fc.tuple(param, text), { maxLength: 5 }),
+        fc.array(
+          fc.tuple(
+            header,
+            fc.string({ unit: fc.constantFrom(...'aZ09 -_=;,./:'.split('')), maxLength: 40 })
+          ),
+          { maxLength: 3 }
+        ),
+        async (slug, kind, query, headers) => {
+          const search = query
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join('&');
+          const req = api().get(`/api/mosaic/${kind}/${slug}?${search}`);
+          for (const [name, value] of headers) req.set(name, value);
+          const res = await req;
+          expect(res.status).toBeLessThan(500);
+        }
+      ),
+      { numRuns: 150 }
+    );
   });
 
   it('resolves an unknown persona as no persona and says so', async () => {

@@ -3,6 +3,7 @@
  * inference, trusted traits, export, erasure and retention, on the playground with the demo.
  */
 import type { Core } from '@strapi/strapi';
+import fc from 'fast-check';
 import request from 'supertest';
 
 import type { ResolveAsset } from '../../contracts/delivery';
@@ -128,6 +129,35 @@ describe('behaviour events', () => {
     expect(res.body.error.message).toEqual(expect.any(String));
     expect(await rows('profile', { visitorHash: hashOf(visitor) })).toBe(0);
     expect(await rows('counter')).toBe(counters);
+  });
+
+  it('never answers 500 to whatever JSON a client posts as a batch', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.record({
+            events: fc.array(
+              fc.dictionary(
+                fc.constantFrom('name', 'value', 'ts', 'props', 'chunk', 'asset', 'x'),
+                fc.jsonValue()
+              ),
+              { maxLength: 4 }
+            ),
+          }),
+          fc.jsonValue()
+        ),
+        async (body) => {
+          const res = await api()
+            .post('/api/mosaic/events')
+            .set('X-Mosaic-Visitor', 'fuzzing-visitor')
+            .set('X-Mosaic-Consent', 'granted')
+            .set('Content-Type', 'application/json')
+            .send(JSON.stringify(body));
+          expect(res.status).toBeLessThan(500);
+        }
+      ),
+      { numRuns: 150 }
+    );
   });
 
   it('refuses a batch without events', async () => {
