@@ -20,6 +20,9 @@ module.exports = ({ env }) => ({
     resolve: repositoryRoot(),
     config: {
       geoHeaders: { country: 'cf-ipcountry' },
+      // Set MOSAIC_REDIS_URL (e.g. redis://127.0.0.1:6379) to run several instances together.
+      ...(env('MOSAIC_REDIS_URL') ? { redis: { url: env('MOSAIC_REDIS_URL') } } : {}),
+      rateLimit: { points: env.int('MOSAIC_RATE_LIMIT', 100), duration: 10 },
     },
   },
   'users-permissions': {

@@ -22,11 +22,17 @@ const WATCHED = new Set([
 
 const WRITES = /^after(Create|Update|Delete)/;
 
+/** Admin RBAC actions: who may use Mosaic's admin pages and routes. */
+const ADMIN_ACTIONS = [
+  { uid: 'settings.read', displayName: 'Read settings and cache statistics' },
+].map((action) => ({ ...action, section: 'plugins', pluginName: 'mosaic' }));
+
 /** Daily, at a quiet hour: profiles and events past the retention period go. */
 const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await ensureIndexes(strapi);
+  await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
   await getService('profiles').bootstrap();
   strapi.cron.add({
     mosaicRetention: {
@@ -39,9 +45,28 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       options: { rule: RETENTION_RULE },
     },
   });
-  strapi.db.lifecycles.subscribe((event) => {
-    if (!WRITES.test(event.action) || !WATCHED.has(event.model.uid)) return;
+  const forget = () => {
     getService('cache').clear();
     getService('content').forgetCompiledRules();
+  };
+  await getService('redis').connect(forget);
+
+  // One publication for all the rows a change writes.
+  let publishing = false;
+  const changed = () => {
+    forget();
+    if (publishing) return;
+    publishing = true;
+    setImmediate(() => {
+      publishing = false;
+      void getService('redis').publishInvalidation();
+    });
+  };
+  strapi.db.lifecycles.subscribe((event) => {
+    if (!WRITES.test(event.action) || !WATCHED.has(event.model.uid)) return;
+    forget();
+    // Again once the write is committed: a resolve that read the rows in between, here or on
+    // another instance, would otherwise keep what it read before the change.
+    void strapi.db.transaction(({ onCommit }) => onCommit(changed));
   });
 };

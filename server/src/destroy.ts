@@ -1,5 +1,6 @@
 import { getService } from './utils';
 
-export default () => {
+export default async () => {
   getService('cache').clear();
+  await getService('redis').disconnect();
 };

@@ -24,6 +24,8 @@ export const configSchema = z
         maxAge: z.number().int().min(0),
         /** Compiled assets and chunks kept in memory. */
         maxEntries: z.number().int().min(1),
+        /** Approximate memory the compiled cache may hold, in bytes. */
+        maxBytes: z.number().int().min(1024),
       })
       .strict(),
     /** How deep assets may nest inside assets. */
@@ -48,6 +50,18 @@ export const configSchema = z
         maxBodyBytes: z.number().int().min(1024),
       })
       .strict(),
+    /**
+     * Redis for several instances behind a load balancer: a publish on one instance empties the
+     * compiled cache on all of them, and the tracking rate limit is shared. Unset: one instance.
+     */
+    redis: z
+      .object({ url: z.string().min(1) })
+      .strict()
+      .optional(),
+    /** Tracking batches a client (visitor id, else address) may send per `duration` seconds. */
+    rateLimit: z
+      .object({ points: z.number().int().min(1), duration: z.number().int().min(1) })
+      .strict(),
     affinity: z
       .object({
         /** Days for an interaction's weight to halve. */
@@ -67,7 +81,8 @@ export default {
   default: {
     allowPersonaParam: true,
     geoHeaders: { country: 'cf-ipcountry' },
-    cache: { maxAge: 60, maxEntries: 1000 },
+    cache: { maxAge: 60, maxEntries: 1000, maxBytes: 64 * 1024 * 1024 },
+    rateLimit: { points: 100, duration: 10 },
     maxDepth: 5,
     consent: 'required',
     retentionDays: 180,

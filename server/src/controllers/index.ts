@@ -1,4 +1,5 @@
+import admin from './admin';
 import delivery from './delivery';
 import tracking from './tracking';
 
-export default { delivery, tracking };
+export default { admin, delivery, tracking };

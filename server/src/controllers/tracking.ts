@@ -109,6 +109,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const now = Date.now();
       const body = boundedBody(ctx);
       const visitor = visitorOf(ctx);
+      await getService('rate-limit').consume(visitor.id ?? `ip:${ctx.ip}`, (seconds) =>
+        ctx.set('Retry-After', String(seconds))
+      );
       const events = await parseEvents(body, now);
       const profiles = getService('profiles');
       const remembered = visitor.id !== null && profiles.consented(visitor.consent);

@@ -14,8 +14,9 @@
  *   booleans; anything stringified against strings. A number against a non-numeric operand (an
  *   error in Strapi) is compared as text. Text orders by code point (PostgreSQL, C collation).
  * - Case-sensitive operators follow PostgreSQL; MySQL and SQLite would fold ASCII case in LIKE.
- *   The `i` operators fold with toLowerCase. Other text operators compare text forms (booleans
- *   as 'true'/'false', PostgreSQL's cast); `%`, `_`, `\` are literal, as Strapi escapes them.
+ *   The `i` operators fold each character on its own, as PostgreSQL's LOWER() does (a final Σ is
+ *   σ, not ς; İ is i). Other text operators compare text forms (booleans as 'true'/'false',
+ *   PostgreSQL's cast); `%`, `_`, `\` are literal, as Strapi escapes them.
  * - `$null`/`$notNull` take booleans or Strapi's REST boolean strings ('true', 'f', '0', ...).
  * - An array in the context matches a field condition when any element does (a join); an empty
  *   one is missing. A `$not` above that field negates the "any", which a SQL join would not.
@@ -544,13 +545,19 @@ const TEXT_MATCHES: Record<
   $endsWithi: { fold: true, match: (t, o) => t.endsWith(o) },
 };
 
+// toLowerCase applies Unicode's special casing where LOWER() maps characters one by one: a final
+// Σ would become ς and İ would become i̇; they are mapped first, as LOWER() maps them.
+const SPECIAL_CASING = /[\u03a3\u0130]/g;
+const lowerCase = (text: string) =>
+  text.replace(SPECIAL_CASING, (c) => (c === '\u03a3' ? '\u03c3' : 'i')).toLowerCase();
+
 function textTest(op: string, operand: Scalar): Test {
   const { fold, match } = TEXT_MATCHES[op];
-  const needle = fold ? String(operand).toLowerCase() : String(operand);
+  const needle = fold ? lowerCase(String(operand)) : String(operand);
   return (value) => {
     const text = textOf(value);
     if (text === null) return null;
-    return match(fold ? text.toLowerCase() : text, needle);
+    return match(fold ? lowerCase(text) : text, needle);
   };
 }
 

@@ -1,7 +1,23 @@
-/** Content API routes, served under `/api/mosaic` and governed by Users & Permissions and API tokens. */
+/**
+ * Content API routes, served under `/api/mosaic` and governed by Users & Permissions and API
+ * tokens; admin routes under `/mosaic`, guarded by Mosaic's admin permissions.
+ */
 const trusted = { policies: ['plugin::mosaic.api-token-only'] };
 
+const canReadSettings = {
+  policies: [
+    'admin::isAuthenticatedAdmin',
+    { name: 'admin::hasPermissions', config: { actions: ['plugin::mosaic.settings.read'] } },
+  ],
+};
+
 export default {
+  admin: {
+    type: 'admin',
+    routes: [
+      { method: 'GET', path: '/cache', handler: 'admin.cacheStats', config: canReadSettings },
+    ],
+  },
   'content-api': {
     type: 'content-api',
     routes: [

@@ -1,54 +1,98 @@
 /**
- * The compiled-content cache: a bounded LRU of compiled assets, chunks and lookups, emptied when
- * any Mosaic content (or the set of locales) changes. A generation counter keeps a load that raced
- * with a change from storing what it read before the change.
+ * The compiled-content cache: an LRU of compiled assets, chunks and lookups, bounded in entries
+ * and in (approximate) bytes, emptied when any Mosaic content (or the set of locales) changes. A
+ * generation counter keeps a load that raced with a change from storing what it read before it.
  */
 import type { Core } from '@strapi/strapi';
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  misses: number;
+  evictions: number;
+  generation: number;
+}
 
 export interface CompiledCache {
   /** Returns the cached value for `key`, or loads, stores and returns it. */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   clear(): void;
-  stats(): { entries: number; hits: number; misses: number; generation: number };
+  stats(): CacheStats;
+}
+
+/** Compiled values are plain data (their bodies dominate): their JSON length is a fair size. */
+function sizeOf(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
-  const maxEntries = strapi.config.get<number>('plugin::mosaic.cache.maxEntries', 1000);
-  const entries = new Map<string, Promise<unknown>>();
+  const limits = () => ({
+    entries: strapi.config.get<number>('plugin::mosaic.cache.maxEntries', 1000),
+    bytes: strapi.config.get<number>('plugin::mosaic.cache.maxBytes', 64 * 1024 * 1024),
+  });
+  const entries = new Map<string, { value: Promise<unknown>; bytes: number }>();
+  let bytes = 0;
   let generation = 0;
   let hits = 0;
   let misses = 0;
+  let evictions = 0;
+
+  function remove(key: string) {
+    const entry = entries.get(key);
+    if (!entry) return;
+    bytes -= entry.bytes;
+    entries.delete(key);
+  }
+
+  function evict() {
+    const { entries: maxEntries, bytes: maxBytes } = limits();
+    // Map order is recency order: the first key is the least recently used.
+    while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1)) {
+      remove(entries.keys().next().value as string);
+      evictions += 1;
+    }
+  }
 
   return {
     async get<T>(key: string, load: () => Promise<T>): Promise<T> {
       const cached = entries.get(key);
       if (cached) {
         hits += 1;
-        // Re-insert so that Map order is recency order.
         entries.delete(key);
         entries.set(key, cached);
-        return cached as Promise<T>;
+        return cached.value as Promise<T>;
       }
       misses += 1;
       const started = generation;
-      const pending = load();
-      entries.set(key, pending);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      const entry = { value: load() as Promise<unknown>, bytes: 0 };
+      entries.set(key, entry);
       try {
-        const value = await pending;
-        if (generation !== started && entries.get(key) === pending) entries.delete(key);
+        const value = (await entry.value) as T;
+        if (generation !== started || entries.get(key) !== entry) {
+          if (entries.get(key) === entry) remove(key);
+          return value;
+        }
+        entry.bytes = sizeOf(value);
+        bytes += entry.bytes;
+        evict();
         return value;
       } catch (error) {
-        if (entries.get(key) === pending) entries.delete(key);
+        if (entries.get(key) === entry) remove(key);
         throw error;
       }
     },
     clear() {
       generation += 1;
       entries.clear();
+      bytes = 0;
     },
     stats() {
-      return { entries: entries.size, hits, misses, generation };
+      return { entries: entries.size, bytes, hits, misses, evictions, generation };
     },
   };
 };

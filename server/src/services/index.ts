@@ -2,5 +2,7 @@ import cache from './cache';
 import content from './content';
 import delivery from './delivery';
 import profiles from './profiles';
+import rateLimit from './rate-limit';
+import redis from './redis';
 
-export default { cache, content, delivery, profiles };
+export default { cache, content, delivery, profiles, 'rate-limit': rateLimit, redis };

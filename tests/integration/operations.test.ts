@@ -1,0 +1,91 @@
+/**
+ * Operating Mosaic: the tracking rate limit, cache statistics for admins, and the compiled cache
+ * serving resolves without reading the database.
+ */
+import type { Core } from '@strapi/strapi';
+import request from 'supertest';
+
+import { bootStrapi } from './strapi';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const demo = require('../../playground/src/demo/seed');
+
+let strapi: Core.Strapi;
+const api = () => request(strapi.server.httpServer);
+
+beforeAll(async () => {
+  strapi = await bootStrapi('operations');
+  await demo.seedDemo(strapi);
+  await demo.grantPublicDelivery(strapi);
+});
+
+afterAll(async () => {
+  await strapi?.destroy();
+});
+
+describe('the tracking rate limit', () => {
+  afterEach(() => {
+    strapi.config.set('plugin::mosaic.rateLimit', { points: 100000, duration: 10 });
+    strapi.plugin('mosaic').service('rate-limit').reset();
+  });
+
+  it('answers 429 with Retry-After once a client sends more than its share', async () => {
+    strapi.config.set('plugin::mosaic.rateLimit', { points: 3, duration: 60 });
+    strapi.plugin('mosaic').service('rate-limit').reset();
+    const send = (visitor: string) =>
+      api()
+        .post('/api/mosaic/events')
+        .set('X-Mosaic-Visitor', visitor)
+        .send({ events: [{ name: 'view' }] });
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await send('rate-limited-visitor')).status);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    const refused = await send('rate-limited-visitor');
+    expect(refused.body.error.name).toBe('RateLimitError');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Another visitor has a share of their own.
+    expect((await send('another-visitor-01')).status).toBe(202);
+  });
+});
+
+describe('the compiled cache', () => {
+  it('serves a repeated resolve without a database read, and admins can see it', async () => {
+    await api().get('/api/mosaic/assets/home?persona=developer').expect(200);
+    const queries: string[] = [];
+    const listener = (query: { sql: string }) => queries.push(query.sql);
+    strapi.db.connection.on('query', listener);
+    await api().get('/api/mosaic/assets/home?persona=marketer').expect(200);
+    await api().get('/api/mosaic/assets/home?utm_source=twitter').expect(200);
+    // Users & Permissions may read the public role's permissions; Mosaic reads nothing.
+    expect(queries.filter((sql) => /mosaic|i18n_locale/.test(sql))).toEqual([]);
+
+    // The same listener does see Mosaic's reads once the cache is emptied.
+    strapi.plugin('mosaic').service('cache').clear();
+    await api().get('/api/mosaic/assets/home?persona=marketer').expect(200);
+    strapi.db.connection.off('query', listener);
+    expect(queries.filter((sql) => /mosaic/.test(sql)).length).toBeGreaterThan(0);
+
+    const stats = strapi.plugin('mosaic').service('cache').stats();
+    expect(stats.hits).toBeGreaterThan(0);
+    expect(stats.bytes).toBeGreaterThan(1000);
+  });
+
+  it('shows hit and miss counters on an admin route, to admins only', async () => {
+    expect((await api().get('/mosaic/cache')).status).toBe(401);
+    const admin = await api()
+      .post('/admin/register-admin')
+      .send({ email: 'ops@mosaic.local', password: 'Mosaic-ops-1', firstname: 'Ops' });
+    expect(admin.status).toBe(200);
+    const res = await api()
+      .get('/mosaic/cache')
+      .set('Authorization', `Bearer ${admin.body.data.token}`);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual(
+      expect.objectContaining({
+        hits: expect.any(Number),
+        misses: expect.any(Number),
+        entries: expect.any(Number),
+      })
+    );
+  });
+});
