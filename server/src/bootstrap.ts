@@ -24,7 +24,7 @@ const WRITES = /^after(Create|Update|Delete)/;
 
 /** Admin RBAC actions: who may use Mosaic's admin pages and routes. */
 const ADMIN_ACTIONS = [
-  { uid: 'settings.read', displayName: 'Read settings and cache statistics' },
+  { uid: 'settings.read', displayName: 'Read settings, cache statistics and audience estimates' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'mosaic' }));
 
 /** Daily, at a quiet hour: profiles and events past the retention period go. */

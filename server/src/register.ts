@@ -11,6 +11,7 @@ import upperFirst from 'lodash/upperFirst';
 import { components, UIDS } from './content-types';
 import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
 import { CONTEXT_FIELDS } from './core/types';
+import { registerTraitColumns } from './traits';
 
 function registerComponents(strapi: Core.Strapi) {
   for (const [uid, schema] of Object.entries(components)) {
@@ -55,5 +56,6 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerComponents(strapi);
+  registerTraitColumns(strapi);
   validateSegmentsOnSave(strapi);
 };

@@ -51,6 +51,16 @@ export const configSchema = z
       })
       .strict(),
     /**
+     * Traits to keep in columns of their own, by name and type, so that audience estimates can
+     * count the profiles a segment's trait conditions match. Other traits are kept all the same.
+     */
+    traits: z.record(
+      z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must be a trait name such as plan or lifetimeValue'),
+      z.enum(['string', 'integer', 'float', 'boolean', 'datetime'])
+    ),
+    /**
      * Redis for several instances behind a load balancer: a publish on one instance empties the
      * compiled cache on all of them, and the tracking rate limit is shared. Unset: one instance.
      */
@@ -85,6 +95,7 @@ export default {
     rateLimit: { points: 100, duration: 10 },
     maxDepth: 5,
     consent: 'required',
+    traits: {},
     retentionDays: 180,
     eventLog: { maxEvents: 200, maxBatch: 100, maxBodyBytes: 64 * 1024 },
     affinity: { halfLifeDays: 14, saturation: 2, personaThreshold: 0.5 },

@@ -10,6 +10,7 @@ import { z } from 'zod';
 
 import type { MosaicConfig } from '../config';
 import type { TrackedEvent } from '../services/profiles';
+import { declaredTraits, fitsTraitType } from '../traits';
 import { getService } from '../utils';
 import { parseVisitorId, visitorOf } from './visitor';
 
@@ -124,6 +125,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const parsed = identifySchema.safeParse(boundedBody(ctx));
       if (!parsed.success) throw validationError(parsed.error);
       const visitorId = parseVisitorId(parsed.data.visitorId, 'visitorId')!;
+      const declared = declaredTraits(strapi);
+      for (const [name, value] of Object.entries(parsed.data.traits)) {
+        const type = declared[name];
+        if (type && !fitsTraitType(value, type)) {
+          throw new errors.ValidationError(`traits.${name}: must be a ${type} (or null)`, {
+            errors: [{ path: ['traits', name], message: `must be a ${type} (or null)` }],
+          });
+        }
+      }
       const traits = await getService('profiles').identify(
         visitorId,
         parsed.data.traits,

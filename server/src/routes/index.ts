@@ -16,6 +16,7 @@ export default {
     type: 'admin',
     routes: [
       { method: 'GET', path: '/cache', handler: 'admin.cacheStats', config: canReadSettings },
+      { method: 'POST', path: '/audience', handler: 'admin.audience', config: canReadSettings },
     ],
   },
   'content-api': {

@@ -1,3 +1,4 @@
+import audience from './audience';
 import cache from './cache';
 import content from './content';
 import delivery from './delivery';
@@ -5,4 +6,4 @@ import profiles from './profiles';
 import rateLimit from './rate-limit';
 import redis from './redis';
 
-export default { cache, content, delivery, profiles, 'rate-limit': rateLimit, redis };
+export default { audience, cache, content, delivery, profiles, 'rate-limit': rateLimit, redis };

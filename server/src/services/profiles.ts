@@ -11,6 +11,7 @@ import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
 import type { Context } from '../core/types';
+import { declaredTraits, traitAttribute } from '../traits';
 
 /** A new visit starts after this long without a request. */
 const SESSION_GAP_MS = 30 * 60 * 1000;
@@ -344,9 +345,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ).first();
         const merged = { ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}), ...traits };
         for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
+        // Declared traits also go to their own columns, where audience estimates count them.
+        const declared = declaredTraits(strapi);
+        const columns: Record<string, unknown> = {};
+        for (const [name, value] of Object.entries(traits)) {
+          const type = declared[name];
+          if (!type) continue;
+          columns[c(traitAttribute(name))] =
+            type === 'datetime' && value !== null ? new Date(String(value)) : value;
+        }
         await trx(profiles.name)
           .where(c('visitorHash'), visitorHash)
-          .update({ [c('traits')]: JSON.stringify(merged), [c('updatedAt')]: new Date(now) });
+          .update({
+            [c('traits')]: JSON.stringify(merged),
+            [c('updatedAt')]: new Date(now),
+            ...columns,
+          });
       });
       return (await readProfile(knex(), visitorHash))!.traits;
     },
