@@ -46,10 +46,10 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     },
   });
   const forget = () => {
-    getService('cache').clear();
-    getService('content').forgetCompiledRules();
+    getService('cache', strapi).clear();
+    getService('content', strapi).forgetCompiledRules();
   };
-  await getService('redis').connect(forget);
+  await getService('redis', strapi).connect(forget);
 
   // One publication for all the rows a change writes.
   let publishing = false;
@@ -59,7 +59,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     publishing = true;
     setImmediate(() => {
       publishing = false;
-      void getService('redis').publishInvalidation();
+      void getService('redis', strapi).publishInvalidation();
     });
   };
   strapi.db.lifecycles.subscribe((event) => {
