@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import net from 'net';
 import path from 'path';
 
+import Redis from 'ioredis';
 import knex from 'knex';
 import request from 'supertest';
 
@@ -43,6 +44,7 @@ async function startInstance(extraEnv: Record<string, string>): Promise<string> 
       CRON_ENABLED: 'false',
       STRAPI_TELEMETRY_DISABLED: 'true',
       MOSAIC_REDIS_URL: 'redis://127.0.0.1:6379',
+      MOSAIC_RATE_LIMIT: '4',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -118,4 +120,19 @@ it('serves on B, within a second, a change published on A', async () => {
   }
   expect(seen).toBe('Edited on instance A');
   expect(await heroText(a)).toBe('Edited on instance A');
+});
+
+it('shares the tracking rate limit between the instances', async () => {
+  const send = (url: string) =>
+    request(url)
+      .post('/api/mosaic/events')
+      .set('X-Mosaic-Visitor', 'shared-limit-visitor')
+      .send({ events: [{ name: 'view' }] })
+      .then((res) => res.status);
+  // Four batches per ten seconds in all, wherever the load balancer sends them.
+  expect([await send(a), await send(b), await send(a), await send(b)]).toEqual([
+    202, 202, 202, 202,
+  ]);
+  expect(await send(a)).toBe(429);
+  expect(await send(b)).toBe(429);
 });

@@ -61,6 +61,26 @@ describe('audience estimates', () => {
     expect(res.body.data).toEqual({ matching: 2, total: 4, exact: false });
   });
 
+  it('refuses a segment with an invalid rule saved through the Content Manager, with its path', async () => {
+    const res = await api()
+      .post('/content-manager/collection-types/plugin::mosaic.segment')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        name: 'Late night',
+        slug: 'late-night',
+        rule: { time: { hour: { $between: [22] } } },
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      "segment 'late-night': rule.time.hour.$between must be an array of exactly two bounds, e.g. [10, 20]"
+    );
+    expect(res.body.error.details.errors[0].path).toEqual(['rule', 'time', 'hour', '$between']);
+    const saved = await strapi
+      .documents('plugin::mosaic.segment')
+      .count({ filters: { slug: 'late-night' } } as never);
+    expect(saved).toBe(0);
+  });
+
   it('refuses an invalid rule or an undeclared trait with a message', async () => {
     const invalid = await estimate({ traits: { plan: { $in: 'pro' } } });
     expect(invalid.status).toBe(400);
