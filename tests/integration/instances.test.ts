@@ -80,6 +80,11 @@ beforeAll(async () => {
   await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [SCHEMA]);
   await db.raw('CREATE SCHEMA ??', [SCHEMA]);
   await db.destroy();
+  // Rate-limit counters of an earlier run may still be in Redis for a few seconds.
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys('mosaic-track:*');
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
   // A creates the schema and seeds the demo; B starts on the same database after it.
   a = await startInstance({ MOSAIC_DEMO: 'true' });
   b = await startInstance({});
