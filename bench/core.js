@@ -20,41 +20,25 @@
  * Needs the plugin built (`npm run build`): Strapi loads it from dist/. The rules part runs the
  * TypeScript core straight from server/src/core.
  */
-const fs = require('fs');
 const path = require('path');
 
 const {
   ROOT,
+  commandLines,
   fmt,
   load,
   loadCoreSources,
   machine,
   msSince,
   recordSection,
+  staleBuild,
+  timestamp,
 } = require('./lib/measure');
 const { benchRules } = require('./lib/rules');
 const { benchResolution } = require('./lib/resolution');
 
 const SECTION = 'Core: rules and resolution';
 const RESULTS = path.join(__dirname, 'RESULTS.md');
-
-/** Files newer than the plugin build: the resolution figures would not be for the working tree. */
-function staleBuild() {
-  const built = path.join(ROOT, 'dist', 'server', 'index.js');
-  if (!fs.existsSync(built)) return [];
-  const builtAt = fs.statSync(built).mtimeMs;
-  const newer = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (fs.statSync(file).mtimeMs > builtAt) newer.push(path.relative(ROOT, file));
-    }
-  };
-  walk(path.join(ROOT, 'server', 'src'));
-  walk(path.join(ROOT, 'content-types'));
-  return newer;
-}
 
 function markdown({ host, date, commands, runtimeS, loads, rules, resolution }) {
   return `
@@ -142,11 +126,8 @@ async function main() {
   const runtimeS = msSince(started) / 1000;
   log(`\nDone in ${fmt(runtimeS / 60, 1)} min.`);
   if (!record) return;
-  const script = ['node', ...process.argv.slice(1).map((arg) => path.relative(ROOT, arg) || arg)];
-  // Through npm, both: the script name to rerun it, the node command for what it ran.
-  const npmScript = process.env.npm_lifecycle_event;
-  const commands = [...(npmScript ? [`npm run ${npmScript}`] : []), script.join(' ')];
-  const date = new Date().toISOString().replace('T', ' ').replace(/\..*/, ' UTC');
+  const commands = commandLines();
+  const date = timestamp();
   await recordSection(
     RESULTS,
     SECTION,

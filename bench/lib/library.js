@@ -323,4 +323,4 @@ async function checkFillerIsValid(strapi, n) {
   }
 }
 
-module.exports = { ASSET_SLUG, seedPage, createGrower, checkFillerIsValid };
+module.exports = { ASSET_SLUG, SLOTS, seedPage, createGrower, checkFillerIsValid };

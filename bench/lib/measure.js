@@ -8,9 +8,6 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const prettier = require('prettier');
-const ts = require('typescript');
-
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** Mean and percentiles of a list of numbers, in the unit they were given in. */
@@ -54,6 +51,8 @@ function machine() {
  * working tree, not whatever dist/ was last built from. Type errors are tsc's job, not ours.
  */
 function loadCoreSources() {
+  // Required when used, as Prettier below: the HTTP benchmark's server process needs neither.
+  const ts = require('typescript');
   const coreDir = path.join(ROOT, 'server', 'src', 'core') + path.sep;
   const previous = require.extensions['.ts'];
   require.extensions['.ts'] = (module, filename) => {
@@ -76,6 +75,7 @@ function loadCoreSources() {
  * with the project's Prettier settings, so that `npm run lint` stays clean after a run.
  */
 async function recordSection(file, title, body) {
+  const prettier = require('prettier');
   const heading = `## ${title}`;
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
   const lines = existing.split('\n');
@@ -98,6 +98,37 @@ async function recordSection(file, title, body) {
   });
   fs.writeFileSync(file, formatted);
 }
+
+/**
+ * Files newer than the plugin build: Strapi loads Mosaic from dist/, so the figures would not be
+ * for the working tree.
+ */
+function staleBuild() {
+  const built = path.join(ROOT, 'dist', 'server', 'index.js');
+  if (!fs.existsSync(built)) return [];
+  const builtAt = fs.statSync(built).mtimeMs;
+  const newer = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (fs.statSync(file).mtimeMs > builtAt) newer.push(path.relative(ROOT, file));
+    }
+  };
+  walk(path.join(ROOT, 'server', 'src'));
+  walk(path.join(ROOT, 'content-types'));
+  return newer;
+}
+
+/** How this run was started. Through npm, both: the script to rerun it, the node command it ran. */
+function commandLines() {
+  const script = ['node', ...process.argv.slice(1).map((arg) => path.relative(ROOT, arg) || arg)];
+  const npmScript = process.env.npm_lifecycle_event;
+  return [...(npmScript ? [`npm run ${npmScript}`] : []), script.join(' ')];
+}
+
+/** Now, to the second, as RESULTS.md dates its sections. */
+const timestamp = () => new Date().toISOString().replace('T', ' ').replace(/\..*/, ' UTC');
 
 /** The 1-minute load average: on a shared machine, whether other work competed for the CPUs. */
 function load() {
@@ -136,6 +167,9 @@ module.exports = {
   load,
   loadCoreSources,
   recordSection,
+  staleBuild,
+  commandLines,
+  timestamp,
   table,
   fmt,
   random,

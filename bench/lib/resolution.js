@@ -260,4 +260,4 @@ function report(rows, calls, notes) {
   return { rows, ratios, calls, notes, markdown, verdict };
 }
 
-module.exports = { benchResolution };
+module.exports = { REQUESTS, benchResolution };
