@@ -59,6 +59,7 @@ const {
   summarizeProfile,
 } = require('./lib/profile');
 const { startServer } = require('./lib/server');
+const { dropPostgresSchema, freshPostgresSchema } = require('../playground/scripts/databases');
 
 const APP_DIR = path.join(ROOT, 'playground');
 const TMP = path.join(APP_DIR, '.tmp');
@@ -122,25 +123,11 @@ async function freshDatabase() {
   }
   if (client !== 'postgres') throw new Error(`DATABASE_CLIENT=${client}: use sqlite or postgres`);
   const schema = 'mosaic_bench_http';
-  const knex = require('knex')({
-    client: 'pg',
-    connection: {
-      host: process.env.DATABASE_HOST ?? '127.0.0.1',
-      port: Number(process.env.DATABASE_PORT ?? 5432),
-      user: process.env.DATABASE_USERNAME ?? 'postgres',
-      password: process.env.DATABASE_PASSWORD ?? '',
-      database: process.env.DATABASE_NAME ?? 'test',
-    },
-  });
-  await knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-  await knex.raw('CREATE SCHEMA ??', [schema]);
+  await freshPostgresSchema(schema);
   return {
     env: { DATABASE_CLIENT: 'postgres', DATABASE_SCHEMA: schema },
     description: `PostgreSQL (schema \`${schema}\` of database \`${process.env.DATABASE_NAME ?? 'test'}\`, fresh per run, dropped after)`,
-    cleanup: async () => {
-      await knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-      await knex.destroy();
-    },
+    cleanup: () => dropPostgresSchema(schema),
   };
 }
 

@@ -8,8 +8,9 @@ import net from 'net';
 import path from 'path';
 
 import Redis from 'ioredis';
-import knex from 'knex';
 import request from 'supertest';
+
+import { freshPostgresSchema } from '../../playground/scripts/databases';
 
 const SCHEMA = 'mosaic_instances';
 const database = {
@@ -73,13 +74,7 @@ let a: string;
 let b: string;
 
 beforeAll(async () => {
-  const db = knex({
-    client: 'pg',
-    connection: { host: '127.0.0.1', user: 'postgres', database: 'test' },
-  });
-  await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [SCHEMA]);
-  await db.raw('CREATE SCHEMA ??', [SCHEMA]);
-  await db.destroy();
+  await freshPostgresSchema(SCHEMA);
   // Rate-limit counters of an earlier run may still be in Redis for a few seconds.
   const redis = new Redis('redis://127.0.0.1:6379');
   const keys = await redis.keys('mosaic-track:*');

@@ -7,6 +7,8 @@ import path from 'path';
 
 import { createStrapi, type Core } from '@strapi/strapi';
 
+import { freshMysqlDatabase, freshPostgresSchema } from '../../playground/scripts/databases';
+
 const appDir = path.resolve(__dirname, '../../playground');
 const distDir = path.join(appDir, 'dist');
 
@@ -18,40 +20,13 @@ async function freshDatabase(name: string) {
     process.env.DATABASE_FILENAME = file;
     return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const knex = require('knex');
   if (client === 'postgres') {
-    const db = knex({
-      client: 'pg',
-      connection: {
-        host: process.env.DATABASE_HOST ?? '127.0.0.1',
-        port: Number(process.env.DATABASE_PORT ?? 5432),
-        user: process.env.DATABASE_USERNAME ?? 'postgres',
-        password: process.env.DATABASE_PASSWORD ?? '',
-        database: process.env.DATABASE_NAME ?? 'test',
-      },
-    });
-    const schema = `mosaic_${name}`;
-    await db.raw(`DROP SCHEMA IF EXISTS ?? CASCADE`, [schema]);
-    await db.raw(`CREATE SCHEMA ??`, [schema]);
-    await db.destroy();
-    process.env.DATABASE_SCHEMA = schema;
+    process.env.DATABASE_SCHEMA = `mosaic_${name}`;
+    await freshPostgresSchema(process.env.DATABASE_SCHEMA);
     return;
   }
-  const db = knex({
-    client: 'mysql2',
-    connection: {
-      host: process.env.DATABASE_HOST ?? '127.0.0.1',
-      port: Number(process.env.DATABASE_PORT ?? 3306),
-      user: process.env.DATABASE_USERNAME ?? 'root',
-      password: process.env.DATABASE_PASSWORD ?? '',
-    },
-  });
-  const database = `mosaic_${name}`;
-  await db.raw('DROP DATABASE IF EXISTS ??', [database]);
-  await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [database]);
-  await db.destroy();
-  process.env.DATABASE_NAME = database;
+  process.env.DATABASE_NAME = `mosaic_${name}`;
+  await freshMysqlDatabase(process.env.DATABASE_NAME);
 }
 
 /** Boots a Strapi with Mosaic on a fresh database named after the test file. */
