@@ -24,7 +24,10 @@ const WRITES = /^after(Create|Update|Delete)/;
 
 /** Admin RBAC actions: who may use Mosaic's admin pages and routes. */
 const ADMIN_ACTIONS = [
-  { uid: 'settings.read', displayName: 'Read settings, cache statistics and audience estimates' },
+  { uid: 'read', displayName: 'Read assets, the library, coverage, where-used and rule checks' },
+  { uid: 'edit', displayName: 'Build, save and publish assets; save segment rules' },
+  { uid: 'preview', displayName: 'Preview assets as any reader, drafts included' },
+  { uid: 'settings', displayName: 'Read and change settings; cache statistics' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'mosaic' }));
 
 /** Daily, at a quiet hour: profiles and events past the retention period go. */

@@ -2,21 +2,34 @@
  * Content API routes, served under `/api/mosaic` and governed by Users & Permissions and API
  * tokens; admin routes under `/mosaic`, guarded by Mosaic's admin permissions.
  */
+import { ADMIN_ACTIONS, type AdminAction } from '../../../contracts/admin';
+
 const trusted = { policies: ['plugin::mosaic.api-token-only'] };
 
-const canReadSettings = {
+/** Admin route config: an authenticated admin holding one of Mosaic's actions. */
+const can = (action: AdminAction) => ({
   policies: [
     'admin::isAuthenticatedAdmin',
-    { name: 'admin::hasPermissions', config: { actions: ['plugin::mosaic.settings.read'] } },
+    { name: 'admin::hasPermissions', config: { actions: [action] } },
   ],
-};
+});
 
 export default {
   admin: {
     type: 'admin',
     routes: [
-      { method: 'GET', path: '/cache', handler: 'admin.cacheStats', config: canReadSettings },
-      { method: 'POST', path: '/audience', handler: 'admin.audience', config: canReadSettings },
+      {
+        method: 'GET',
+        path: '/cache',
+        handler: 'admin.cacheStats',
+        config: can(ADMIN_ACTIONS.settings),
+      },
+      {
+        method: 'POST',
+        path: '/audience',
+        handler: 'admin.audience',
+        config: can(ADMIN_ACTIONS.read),
+      },
     ],
   },
   'content-api': {
