@@ -334,6 +334,31 @@ describe('trusted traits, export and erasure', () => {
     expect(slot(await resolve('home', visitor), 'hero')).toEqual(['hero-executive']);
   });
 
+  it('never serves one visitor’s merge values to another, though each variant renders once', async () => {
+    const identify = (visitor: string, firstName: string) =>
+      api()
+        .post('/api/mosaic/identify')
+        .set('Authorization', `Bearer ${apiToken}`)
+        .send({ visitorId: visitor, traits: { firstName } });
+    const [ada, bob] = [newVisitor(), newVisitor()];
+    await identify(ada, 'Ada');
+    await identify(bob, 'Bob');
+    const greeting = async (visitor: string) => {
+      const body = await resolve('welcome-email', visitor, '?format=html');
+      return { content: body.data.slots[0].chunks[0].content, key: body.meta.variantKey };
+    };
+    const first = await greeting(ada);
+    const other = await greeting(bob);
+    const again = await greeting(ada);
+    expect(first.content).toBe('<p>Hi Ada,</p>');
+    expect(other.content).toBe('<p>Hi Bob,</p>');
+    expect(other.key).not.toBe(first.key);
+    expect(again).toEqual(first);
+    // A renamed visitor gets a new variant, not the body rendered for their old name.
+    await identify(ada, 'Ada L.');
+    expect((await greeting(ada)).content).toBe('<p>Hi Ada L.,</p>');
+  });
+
   it('refuses bad traits with a 400 and keeps the profile as it was', async () => {
     const res = await api()
       .post('/api/mosaic/identify')

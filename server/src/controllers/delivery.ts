@@ -100,8 +100,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async asset(ctx: KoaContext) {
-      const { data, meta, varyOn, personal } = await getService('delivery').asset(requestOf(ctx));
-      respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
+      const { dataJson, meta, varyOn, personal } = await getService('delivery').asset(
+        requestOf(ctx)
+      );
+      // The variant's data was serialised once; only the small meta is serialised per request.
+      ctx.type = 'application/json';
+      const body = `{"data":${dataJson},"meta":${JSON.stringify(meta)}}`;
+      respond(ctx, body, meta.variantKey, varyOn, personal);
     },
 
     async chunk(ctx: KoaContext) {

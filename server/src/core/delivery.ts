@@ -79,28 +79,50 @@ function hashChunk(
 
 /**
  * The variant key hashes what determines the body: the asset version, locale, format, and per slot
- * the chosen chunks with their versions and the merge values filled in. Equal keys, equal bodies.
+ * the chosen chunks with their versions and the merge values filled in. Equal keys, equal bodies,
+ * so it is computed before rendering: a body already rendered for the key can be served as it is.
  */
+export function assemblyKey(
+  asset: CompiledAsset,
+  resolution: Resolution,
+  format: Format,
+  ctx: Context
+): string {
+  const hash = createHash('sha256');
+  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${format}`);
+  // Every text template holds the body's merge fields in document order, as the json body does.
+  const templateFormat = format === 'json' ? 'text' : format;
+  for (const slot of resolution.slots) {
+    hash.update(`|slot:${slot.key}`);
+    for (const chunk of slot.chunks) {
+      hashChunk(hash, chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
+    }
+  }
+  return hash.digest('base64url').slice(0, 22);
+}
+
+/** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */
+export function renderAssembly(
+  resolution: Resolution,
+  format: Format,
+  ctx: Context
+): Assembly['slots'] {
+  return resolution.slots.map((slot) => ({
+    key: slot.key,
+    chunks: slot.chunks.map((chunk) => renderChunk(chunk, format, ctx).chunk),
+  }));
+}
+
 export function deliverAssembly(
   asset: CompiledAsset,
   resolution: Resolution,
   format: Format,
   ctx: Context
 ): Assembly {
-  const hash = createHash('sha256');
-  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${format}`);
-  const slots = resolution.slots.map((slot) => {
-    hash.update(`|slot:${slot.key}`);
-    return {
-      key: slot.key,
-      chunks: slot.chunks.map((chunk) => {
-        const rendered = renderChunk(chunk, format, ctx);
-        hashChunk(hash, chunk, rendered.mergeValues);
-        return rendered.chunk;
-      }),
-    };
-  });
-  return { slots, variantKey: hash.digest('base64url').slice(0, 22) };
+  return {
+    slots: renderAssembly(resolution, format, ctx),
+    variantKey: assemblyKey(asset, resolution, format, ctx),
+  };
 }
 
 export function deliverChunk(chunk: CompiledChunk, format: Format, ctx: Context) {

@@ -8,7 +8,7 @@ import { errors } from '@strapi/utils';
 
 import { resolveAsset, type SlotExplain } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
-import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
+import { assemblyKey, deliverChunk, renderAssembly, type DeliveredChunk } from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
@@ -38,13 +38,18 @@ export interface DeliveryMeta {
   };
 }
 
+export interface AssetData {
+  slug: string;
+  locale: string | null;
+  format: Format;
+  slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
+}
+
 export interface AssetDelivery {
-  data: {
-    slug: string;
-    locale: string | null;
-    format: Format;
-    slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
-  };
+  /** Shared with other requests of the same variant: read it, never change it. */
+  data: AssetData;
+  /** `data` serialised, kept with it per variant so the HTTP layer need not serialise it again. */
+  dataJson: string;
   meta: DeliveryMeta;
   /** Request headers that influenced the answer (for `Vary`). */
   varyOn: string[];
@@ -127,7 +132,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (locale) context.locale = locale;
 
       const resolution = resolveAsset(asset, context, request.facts.now.getTime());
-      const assembly = deliverAssembly(asset, resolution, request.format, context);
+      // Equal variant keys, equal bodies: each variant is rendered and serialised once.
+      const variantKey = assemblyKey(asset, resolution, request.format, context);
+      const cacheKey = `rendered:${variantKey}`;
+      let rendered = getService('cache').peek<{ data: AssetData; json: string }>(cacheKey);
+      if (!rendered) {
+        const data: AssetData = {
+          slug: asset.slug,
+          locale: asset.locale,
+          format: request.format,
+          slots: renderAssembly(resolution, request.format, context),
+        };
+        rendered = { data, json: JSON.stringify(data) };
+        // The object and its JSON: about three times the JSON's length.
+        getService('cache').put(cacheKey, rendered, rendered.json.length * 3);
+      }
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
@@ -139,7 +158,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const meta: DeliveryMeta = {
         persona: persona.persona,
         segments: resolution.matchedSegments,
-        variantKey: assembly.variantKey,
+        variantKey,
       };
       if (warnings.length) meta.warnings = warnings;
       if (request.explain) {
@@ -156,12 +175,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       return {
-        data: {
-          slug: asset.slug,
-          locale: asset.locale,
-          format: request.format,
-          slots: assembly.slots,
-        },
+        data: rendered.data,
+        dataJson: rendered.json,
         meta,
         varyOn: [...varyOn],
         personal,
