@@ -1,6 +1,8 @@
 import { getService } from './utils';
 
 export default async () => {
+  // Batches already accepted are written before the database closes.
+  await getService('profiles').settled();
   getService('cache').clear();
   await getService('redis').disconnect();
 };

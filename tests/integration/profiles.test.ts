@@ -200,7 +200,36 @@ describe('behaviour events', () => {
       .query('plugin::mosaic.counter' as never)
       .findOne({ where: { key: `${day}|scroll|` } } as never);
     expect((counter as { count: number }).count).toBe(1000);
-    expect(await rows('event', { visitorHash: hashOf(visitor) })).toBeLessThanOrEqual(200);
+    // Trimmed back to the newest 200 each time a tenth of that (20) more has arrived.
+    expect(await rows('event', { visitorHash: hashOf(visitor) })).toBeLessThanOrEqual(200 + 20);
+    const exported = await api()
+      .get(`/api/mosaic/profiles/${visitor}`)
+      .set('Authorization', `Bearer ${apiToken}`);
+    expect(exported.body.data.events).toHaveLength(200);
+    expect(exported.body.data.events.at(-1).value).toBeGreaterThan(800);
+  });
+
+  it('writes concurrent batches of many visitors exactly, however the commits group them', async () => {
+    const visitors = Array.from({ length: 30 }, () => newVisitor());
+    const sent = visitors.map(() => 0);
+    let anonymous = 0;
+    const requests = Array.from({ length: 300 }, (_, i) => {
+      const v = i % 31;
+      const events = Array.from({ length: 1 + (i % 4) }, () => ({ name: 'grouped' }));
+      if (v === 30) anonymous += events.length;
+      else sent[v] += events.length;
+      return track(v === 30 ? null : visitors[v], events, v === 30 ? null : 'granted');
+    });
+    const statuses = (await Promise.all(requests)).map((res) => res.status);
+    expect(statuses).toEqual(Array(300).fill(202));
+    for (const [v, visitor] of visitors.entries()) {
+      expect(await rows('event', { visitorHash: hashOf(visitor), name: 'grouped' })).toBe(sent[v]);
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const counter = await strapi.db
+      .query('plugin::mosaic.counter' as never)
+      .findOne({ where: { key: `${day}|grouped|` } } as never);
+    expect((counter as { count: number }).count).toBe(anonymous + sent.reduce((a, b) => a + b));
   });
 });
 
