@@ -737,6 +737,10 @@ describe('settings', () => {
       return { res, hero: res.body.data.slots[0].chunks[0].slug };
     };
     expect((await heroFor('?persona=developer')).hero).toBe('hero-developer');
+    const profiles = strapi.plugin('mosaic').service('profiles');
+    const now = Date.now();
+    await profiles.identify('seen-sixty-days-ago', { plan: 'free' }, now - 60 * 86_400_000);
+    expect((await profiles.purge(now)).profiles).toBe(0);
 
     const put = await admin
       .put('/mosaic/settings', {
@@ -759,6 +763,7 @@ describe('settings', () => {
     expect(ignored.res.headers['cache-control']).toBe('public, max-age=5');
     expect((await heroFor('', { 'X-Country': 'DE' })).hero).toBe('hero-dach');
     expect((await heroFor('', { 'CF-IPCountry': 'DE' })).hero).toBe('hero-default');
+    expect((await profiles.purge(now)).profiles).toBe(1);
 
     const stored = await strapi.store({ type: 'plugin', name: 'mosaic', key: 'settings' }).get({});
     expect(stored).toEqual(
@@ -766,7 +771,6 @@ describe('settings', () => {
     );
 
     await admin.put('/mosaic/settings', { consent: 'implied' }).expect(200);
-    const profiles = strapi.plugin('mosaic').service('profiles');
     expect(profiles.consented(undefined)).toBe(true);
     expect((await admin.get('/mosaic/settings')).body.data.cacheMaxAge).toBe(5);
   });
