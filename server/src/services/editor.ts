@@ -125,7 +125,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const docs = (uid: (typeof UIDS)[keyof typeof UIDS]) =>
     strapi.documents(uid as never) as unknown as {
       findMany(params: Row): Promise<Row[]>;
-      findFirst(params: Row): Promise<Row | null>;
       findOne(params: Row): Promise<Row | null>;
       count(params: Row): Promise<number>;
       create(params: Row): Promise<Row>;
