@@ -6,9 +6,15 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import { resolveAsset, type SlotExplain } from '../core/assembly';
+import { resolveAsset, type CompiledAsset, type SlotExplain } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
-import { assemblyKey, deliverChunk, renderAssembly, type DeliveredChunk } from '../core/delivery';
+import {
+  assemblyKey,
+  deliverAssembly,
+  deliverChunk,
+  renderAssembly,
+  type DeliveredChunk,
+} from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
@@ -60,6 +66,19 @@ export interface AssetDelivery {
 /** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
+/** Resolves a compiled asset for a context and renders it: what delivery and the preview share. */
+function assemble(asset: CompiledAsset, context: Context, format: Format, now: number) {
+  const resolution = resolveAsset(asset, context, now);
+  const assembly = deliverAssembly(asset, resolution, format, context);
+  const data: AssetDelivery['data'] = {
+    slug: asset.slug,
+    locale: asset.locale,
+    format,
+    slots: assembly.slots,
+  };
+  return { resolution, assembly, data };
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
@@ -86,7 +105,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const known = await getService('content').personaSlugs();
     let param: string | null = null;
     if (requested !== undefined) {
-      if (!config().allowPersonaParam) {
+      if (!getService('settings').current().allowPersonaParam) {
         warnings.push(
           `The persona parameter is disabled on this server; '${requested}' was ignored`
         );
@@ -113,12 +132,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   function buildRequestContext(facts: RequestFacts) {
     const geoHeaders = Object.fromEntries(
-      Object.entries(config().geoHeaders ?? {}).map(([k, v]) => [k, v?.toLowerCase()])
+      Object.entries(getService('settings').current().geoHeaders).map(([k, v]) => [
+        k,
+        v?.toLowerCase(),
+      ])
     );
     return buildContext(facts, geoHeaders);
   }
 
   return {
+    resolveLocale,
+    assemble,
+
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const locale = await resolveLocale(request.facts.query.locale);
       const asset = await getService('content').asset(request.slug, locale);
