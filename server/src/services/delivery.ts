@@ -16,7 +16,8 @@ import { getService } from '../utils';
 
 export interface DeliveryRequest {
   slug: string;
-  format: Format;
+  /** A built-in format or one an app registered (services/extensions.ts). */
+  format: Format | string;
   explain: boolean;
   facts: RequestFacts;
   /** The visitor id the frontend sent, and what it said about consent (undefined: nothing). */
@@ -28,6 +29,8 @@ export interface DeliveryMeta {
   segments: string[];
   variantKey: string;
   warnings?: string[];
+  /** The media type of an app format's content (built-in formats do not say). */
+  contentType?: string;
   explain?: {
     persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
     /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
@@ -42,7 +45,7 @@ export interface AssetDelivery {
   data: {
     slug: string;
     locale: string | null;
-    format: Format;
+    format: Format | string;
     slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
   };
   meta: DeliveryMeta;
@@ -106,6 +109,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return true;
   }
 
+  function enricherInput(kind: 'asset' | 'chunk', request: DeliveryRequest) {
+    return { kind, slug: request.slug, headers: request.facts.headers, query: request.facts.query };
+  }
+
   function buildRequestContext(facts: RequestFacts) {
     const geoHeaders = Object.fromEntries(
       Object.entries(config().geoHeaders ?? {}).map(([k, v]) => [k, v?.toLowerCase()])
@@ -115,19 +122,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
+      const extensions = getService('extensions');
+      const output = extensions.outputFormat(request.format);
       const locale = await resolveLocale(request.facts.query.locale);
       const asset = await getService('content').asset(request.slug, locale);
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
       const usedProfile = await withProfile(context, request);
+      const enrichment = await extensions.enrich(context, enricherInput('asset', request));
       const warnings: string[] = [];
       const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
+      const hook = await extensions.beforeResolveHooks('asset', request, locale, context);
 
       const resolution = resolveAsset(asset, context, request.facts.now.getTime());
-      const assembly = deliverAssembly(asset, resolution, request.format, context);
+      const assembly = extensions.render(() => deliverAssembly(asset, resolution, output, context));
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
@@ -135,6 +146,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const personal = request.visitor.id !== null;
       if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
+      for (const header of enrichment.vary) varyOn.add(header);
 
       const meta: DeliveryMeta = {
         persona: persona.persona,
@@ -142,6 +154,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         variantKey: assembly.variantKey,
       };
       if (warnings.length) meta.warnings = warnings;
+      if (typeof output !== 'string') meta.contentType = output.contentType;
       if (request.explain) {
         meta.explain = {
           persona: {
@@ -155,38 +168,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           slots: resolution.explain,
         };
       }
-      return {
-        data: {
-          slug: asset.slug,
-          locale: asset.locale,
-          format: request.format,
-          slots: assembly.slots,
-        },
-        meta,
-        varyOn: [...varyOn],
-        personal,
+      const data = {
+        ...asset.extra,
+        slug: asset.slug,
+        locale: asset.locale,
+        format: request.format,
+        slots: assembly.slots,
       };
+      await extensions.afterResolveHooks({ data, meta }, hook);
+      // An enriched context is this reader's own: it may have read anything about the request.
+      return { data, meta, varyOn: [...varyOn], personal: personal || enrichment.enriched };
     },
 
     async chunk(request: DeliveryRequest) {
+      const extensions = getService('extensions');
+      const output = extensions.outputFormat(request.format);
       const locale = await resolveLocale(request.facts.query.locale);
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
       const { context } = buildRequestContext(request.facts);
       await withProfile(context, request);
+      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const warnings: string[] = [];
       const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
-      const delivered = deliverChunk(chunk, request.format, context);
+      const hook = await extensions.beforeResolveHooks('chunk', request, locale, context);
+      const delivered = extensions.render(() => deliverChunk(chunk, output, context));
+      const data = { ...delivered.chunk, format: request.format };
+      const meta: Record<string, unknown> & { persona: string | null; variantKey: string } = {
+        persona: persona.persona,
+        variantKey: delivered.variantKey,
+        ...(warnings.length ? { warnings } : {}),
+        ...(typeof output !== 'string' ? { contentType: output.contentType } : {}),
+      };
+      await extensions.afterResolveHooks({ data, meta }, hook);
       return {
-        personal: request.visitor.id !== null,
-        data: { ...delivered.chunk, format: request.format },
-        meta: {
-          persona: persona.persona,
-          variantKey: delivered.variantKey,
-          ...(warnings.length ? { warnings } : {}),
-        },
+        personal: request.visitor.id !== null || enrichment.enriched,
+        vary: enrichment.vary,
+        data,
+        meta,
       };
     },
   };
