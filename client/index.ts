@@ -3,10 +3,11 @@
  * assets and chunks, track behaviour, and keep the visitor id and consent in first-party cookies.
  * Needs nothing but `fetch` (global in browsers and Node 20+, or passed in).
  */
-import type { DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery';
+import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery';
 import type { BehaviourEvent, Identify, TrackEvents } from '../contracts/tracking';
 
 export type {
+  AnyFormat,
   ApiError,
   DeliveredChunk,
   DeliveryQuery,
@@ -54,7 +55,7 @@ export type DeliveryContext = Omit<DeliveryQuery, 'format' | 'locale' | 'persona
 
 export interface ResolveOptions {
   /** A built-in format (`json`, `html`, `markdown`, `text`) or one the server registered. */
-  format?: string;
+  format?: AnyFormat;
   locale?: string;
   persona?: string;
   explain?: boolean;

@@ -29,6 +29,8 @@ module.exports = ({ env }) => ({
       extraFields: { chunk: { populate: { seeAlso: { fields: ['slug', 'title'] } } } },
     },
   },
+  // Mosaic adds its `mosaicAsset` query; Strapi asks for bounds on generated queries.
+  graphql: { config: { defaultLimit: 25, maxLimit: 100, depthLimit: 10 } },
   // The OpenAPI description of the content API, Mosaic's delivery API included. It is written to
   // src/extensions/documentation/ on every start outside production (ignored by git).
   documentation: {
