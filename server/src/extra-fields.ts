@@ -50,6 +50,13 @@ export function extraFieldsOf(
   requested: Populate = {}
 ): ExtraFields {
   const attributes = strapi.contentType(uid as never).attributes as unknown as Attributes;
+  for (const name of Object.keys(requested)) {
+    if (!attributes[name] || own.has(name)) {
+      strapi.log.warn(
+        `[mosaic] extraFields: '${name}' is not a field an app added to ${uid}; its populate is ignored`
+      );
+    }
+  }
   const scalars: string[] = [];
   const populate: Populate = {};
   for (const [name, attribute] of Object.entries(attributes)) {

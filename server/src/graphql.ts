@@ -25,6 +25,8 @@ const typeDefs = /* GraphQL */ `
     locale: String
     format: String!
     slots: [MosaicAssetSlot!]!
+    "Fields the app added to the asset content type (REST serves them next to slug)."
+    fields: JSON
   }
 
   type MosaicAssetMeta {
@@ -107,7 +109,8 @@ export function registerGraphQL(strapi: Core.Strapi) {
         ) {
           const request = deliveryRequest(context.koaContext, args.slug, queryOf(args));
           const { data, meta } = await getService('delivery', strapi).asset(request);
-          return { data, meta };
+          const { slug, locale, format, slots, ...fields } = data;
+          return { data: { slug, locale, format, slots, fields }, meta };
         },
       },
     },

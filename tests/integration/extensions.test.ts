@@ -156,6 +156,15 @@ describe('fields an app adds to chunks', () => {
     });
   });
 
+  it('serves a field added to assets next to the asset slug', async () => {
+    const res = await served('home', '?format=text');
+    expect(res.body.data).toMatchObject({
+      slug: 'home',
+      summary: 'Personalized pages from reusable chunks, for every reader.',
+    });
+    expect(Object.keys(res.body.data)).not.toContain('title');
+  });
+
   it('serves them on a single chunk too, whatever the format', async () => {
     const res = await api().get('/api/mosaic/chunks/feature-reuse?format=markdown');
     expect(res.status).toBe(200);

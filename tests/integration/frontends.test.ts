@@ -32,6 +32,7 @@ const MOSAIC_ASSET = /* GraphQL */ `
           key
           chunks
         }
+        fields
       }
       meta {
         persona
@@ -83,7 +84,11 @@ describe('GraphQL', () => {
     const res = await graphql(variables, headers);
     expect(res.body.errors).toBeUndefined();
     const { data, meta } = res.body.data.mosaicAsset;
-    expect(data).toEqual(rest.body.data);
+    const { fields, ...own } = data;
+    expect({ ...fields, ...own }).toEqual(rest.body.data);
+    expect(fields).toEqual({
+      summary: 'Personalized pages from reusable chunks, for every reader.',
+    });
     expect(meta).toEqual({ warnings: null, ...rest.body.meta });
   });
 

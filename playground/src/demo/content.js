@@ -312,6 +312,8 @@ const assets = [
     slug: 'home',
     title: 'Home page',
     kind: 'page',
+    // A field the playground adds to assets (src/extensions/mosaic).
+    summary: 'Personalized pages from reusable chunks, for every reader.',
     slots: [
       {
         key: 'hero',

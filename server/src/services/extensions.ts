@@ -31,7 +31,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const OPERATOR_NAME = /^\$[A-Za-z][A-Za-z0-9]{0,63}$/;
 const FORMAT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]+$/;
-const ENRICHABLE = new Set<string>(CONTEXT_FIELDS);
+// The persona and locale are decided by Mosaic (an enricher sets `traits.persona` to choose one).
+const ENRICHABLE = new Set<string>(CONTEXT_FIELDS.filter((f) => f !== 'persona' && f !== 'locale'));
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
@@ -258,7 +259,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           if (ENRICHABLE.has(field)) known[field] = value;
           else
             strapi.log.warn(
-              `[mosaic] enricher '${enrichers[index].name}': '${field}' is not a context field; ignored`
+              `[mosaic] enricher '${enrichers[index].name}': '${field}' cannot be enriched (use ${[...ENRICHABLE].join(', ')}); ignored`
             );
         }
         if (!Object.keys(known).length) return;

@@ -1,8 +1,9 @@
 /**
- * Extends Mosaic's chunk content type, as any app may: an `icon` image, a `cta` button and
- * `seeAlso`, chunks to read next. The delivery API serves them on every chunk: the icon with its
+ * Extends Mosaic's content types, as any app may. Chunks get an `icon` image, a `cta` button and
+ * `seeAlso`, chunks to read next; the delivery API serves them on every chunk: the icon with its
  * url, alternative text, size and formats; the CTA with its label and url; `seeAlso` as
- * documentIds plus the fields config/plugins.js asks for (`extraFields`).
+ * documentIds plus the fields config/plugins.js asks for (`extraFields`). Assets get a `summary`
+ * (e.g. for a page's meta description), served next to the asset's slug.
  */
 module.exports = (plugin) => {
   Object.assign(plugin.contentTypes.chunk.schema.attributes, {
@@ -24,6 +25,9 @@ module.exports = (plugin) => {
       target: 'plugin::mosaic.chunk',
       pluginOptions: { i18n: { localized: false } },
     },
+  });
+  Object.assign(plugin.contentTypes.asset.schema.attributes, {
+    summary: { type: 'text', pluginOptions: { i18n: { localized: true } } },
   });
   return plugin;
 };
