@@ -124,7 +124,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   function extraOf(type: 'chunk' | 'asset', doc: Record<string, unknown>) {
     const { scalars, populate } = extraFieldsFor(type);
     const extra: Record<string, unknown> = {};
-    for (const field of [...scalars, ...Object.keys(populate)]) {
+    for (const field of scalars) if (field in doc) extra[field] = doc[field];
+    // Populated media, components and relations lose Strapi's numeric ids; JSON keeps its own.
+    for (const field of Object.keys(populate)) {
       if (field in doc) extra[field] = servedValue(doc[field]);
     }
     return extra;
