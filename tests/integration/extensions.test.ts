@@ -340,7 +340,10 @@ describe('registering', () => {
   it('refuses names that clash or do not fit, before anything runs', () => {
     expect(() =>
       extensions().registerOperator('$eq', { validate: () => null, evaluate: () => true })
-    ).toThrow(/already registered/);
+    ).toThrow("[mosaic] operator '$eq' is built in");
+    expect(() =>
+      extensions().registerOperator('$semverGte', { validate: () => null, evaluate: () => true })
+    ).toThrow("[mosaic] operator '$semverGte' is already registered");
     expect(() =>
       extensions().registerOperator('semver' as `$${string}`, {
         validate: () => null,
@@ -349,7 +352,7 @@ describe('registering', () => {
     ).toThrow(/must match/);
     expect(() =>
       extensions().registerFormat('html', { contentType: 'text/html', render: () => '' })
-    ).toThrow(/already registered/);
+    ).toThrow(/is built in/);
     expect(() => extensions().registerEnricher('crm', () => undefined)).toThrow(
       /already registered/
     );

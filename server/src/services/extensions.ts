@@ -102,11 +102,20 @@ async function withinBudget<T>(task: () => T | Promise<T>, ms: number): Promise<
   }
 }
 
-function checkName(kind: string, name: string, pattern: RegExp, taken: Set<string>) {
+function checkName(
+  kind: string,
+  name: string,
+  pattern: RegExp,
+  taken: Iterable<string>,
+  builtIn: readonly string[] = []
+) {
   if (!pattern.test(name)) {
     throw new Error(`[mosaic] ${kind} name '${name}' must match ${pattern}`);
   }
-  if (taken.has(name)) throw new Error(`[mosaic] ${kind} '${name}' is already registered`);
+  if (builtIn.includes(name)) throw new Error(`[mosaic] ${kind} '${name}' is built in`);
+  if ([...taken].includes(name)) {
+    throw new Error(`[mosaic] ${kind} '${name}' is already registered`);
+  }
 }
 
 function checkBudget(options: { timeoutMs?: number } | undefined, fallback: number): number {
@@ -126,7 +135,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const api: MosaicExtensions = {
     registerEnricher(name: string, enricher: ContextEnricher, options?: EnricherOptions) {
-      checkName('enricher', name, NAME, new Set(enrichers.map((e) => e.name)));
+      checkName(
+        'enricher',
+        name,
+        NAME,
+        enrichers.map((e) => e.name)
+      );
       if (typeof enricher !== 'function')
         throw new Error(`[mosaic] enricher '${name}' must be a function`);
       const vary = options?.vary ?? [];
@@ -144,12 +158,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     registerOperator(name: string, operator: RuleOperator) {
-      checkName(
-        'operator',
-        name,
-        OPERATOR_NAME,
-        new Set([...BUILT_IN_OPERATORS, ...operators.keys()])
-      );
+      checkName('operator', name, OPERATOR_NAME, operators.keys(), BUILT_IN_OPERATORS);
       if (typeof operator?.validate !== 'function' || typeof operator?.evaluate !== 'function') {
         throw new Error(
           `[mosaic] operator '${name}' needs validate(value) and evaluate(actual, value)`
@@ -159,7 +168,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     registerFormat(name: string, format: OutputFormat) {
-      checkName('format', name, FORMAT_NAME, new Set([...FORMATS, ...formats.keys()]));
+      checkName('format', name, FORMAT_NAME, formats.keys(), FORMATS);
       if (typeof format?.render !== 'function' || typeof format?.contentType !== 'string') {
         throw new Error(
           `[mosaic] format '${name}' needs render(blocks, context) and a contentType`
