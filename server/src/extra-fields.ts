@@ -12,6 +12,7 @@ import type { MosaicConfig } from './config';
 type Attribute = {
   type: string;
   private?: boolean;
+  target?: string;
   component?: string;
   components?: string[];
 };
@@ -99,6 +100,35 @@ function populateOf(strapi: Core.Strapi, attribute: Attribute, depth: number): u
       // A relation: its documentId only, unless the app asked for more.
       return { fields: ['documentId'] };
   }
+}
+
+/**
+ * The models whose rows the extra fields of `uid` read: upload files, related content types and
+ * components, nested ones included. A write to any of them must refresh the compiled content.
+ */
+export function extraFieldModels(
+  strapi: Core.Strapi,
+  uid: string,
+  own: ReadonlySet<string>
+): string[] {
+  const models = new Set<string>();
+  const visit = (attributes: Attributes, skip: ReadonlySet<string>) => {
+    for (const [name, attribute] of Object.entries(attributes)) {
+      if (skip.has(name)) continue;
+      const components =
+        attribute.type === 'component' ? [attribute.component ?? ''] : (attribute.components ?? []);
+      if (attribute.type === 'media') models.add('plugin::upload.file');
+      else if (attribute.type === 'relation' && attribute.target) models.add(attribute.target);
+      for (const component of components) {
+        if (models.has(component)) continue;
+        models.add(component);
+        const schema = strapi.components[component as never]?.attributes as unknown;
+        if (schema) visit(schema as Attributes, new Set());
+      }
+    }
+  };
+  visit(strapi.contentType(uid as never).attributes as unknown as Attributes, own);
+  return [...models];
 }
 
 /** The app's populate requests from the config, per content type. */

@@ -156,6 +156,25 @@ describe('fields an app adds to chunks', () => {
     });
   });
 
+  it('serves a change to a related row (the image) on the next resolve', async () => {
+    const icon = chunkOf((await served('home')).body, 'features', 'feature-reuse').icon as {
+      documentId: string;
+    };
+    const file = await strapi.db
+      .query('plugin::upload.file')
+      .findOne({ where: { documentId: icon.documentId } });
+    await strapi
+      .plugin('upload')
+      .service('upload')
+      .updateFileInfo(file.id, { alternativeText: 'The Mosaic logo' });
+    const after = chunkOf((await served('home')).body, 'features', 'feature-reuse');
+    expect(after.icon).toMatchObject({ alternativeText: 'The Mosaic logo' });
+    await strapi
+      .plugin('upload')
+      .service('upload')
+      .updateFileInfo(file.id, { alternativeText: 'Mosaic logo' });
+  });
+
   it('serves a field added to assets next to the asset slug', async () => {
     const res = await served('home', '?format=text');
     expect(res.body.data).toMatchObject({

@@ -15,7 +15,13 @@ import type {
 import { compileRule, DEFAULT_RULE_LIMITS, formatRuleIssues, RuleError } from '../core/rules';
 import { CONTEXT_FIELDS, type BlocksContent } from '../core/types';
 import { UIDS } from '../content-types';
-import { extraFieldsOf, requestedPopulate, servedValue, type ExtraFields } from '../extra-fields';
+import {
+  extraFieldModels,
+  extraFieldsOf,
+  requestedPopulate,
+  servedValue,
+  type ExtraFields,
+} from '../extra-fields';
 import { getService } from '../utils';
 
 interface RelatedRef {
@@ -341,6 +347,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         } as never)) as unknown as RelatedRef[];
         return new Set(personas.map((p) => p.slug ?? p.documentId));
       });
+    },
+
+    /** Models the fields an app added to chunks and assets read (see extra-fields.ts). */
+    extraFieldModels(): string[] {
+      return [
+        ...extraFieldModels(strapi, UIDS.chunk, CHUNK_OWN_FIELDS),
+        ...extraFieldModels(strapi, UIDS.asset, ASSET_OWN_FIELDS),
+      ];
     },
 
     forgetCompiledRules() {
