@@ -1,11 +1,15 @@
 /**
- * The playground app. With MOSAIC_DEMO=true (set by `npm run demo`) it seeds the demo, grants the
- * public role the delivery routes and creates the demo admin. Never in production mode.
+ * The playground app. It registers examples of Mosaic's extension points (mosaic-extensions.js).
+ * With MOSAIC_DEMO=true (set by `npm run demo`) it seeds the demo, grants the public role the
+ * delivery routes and creates the demo admin. Never in production mode.
  */
 const { ensureDemoAdmin, grantPublicDelivery, seedDemo } = require('./demo/seed');
+const { registerMosaicExtensions } = require('./mosaic-extensions');
 
 module.exports = {
-  register() {},
+  register({ strapi }) {
+    registerMosaicExtensions(strapi);
+  },
 
   async bootstrap({ strapi }) {
     if (process.env.MOSAIC_DEMO !== 'true') return;

@@ -7,7 +7,46 @@ import { createHash } from 'node:crypto';
 import type { CompiledAsset, CompiledChunk, Resolution } from './assembly';
 import { readMergeValue } from './merge';
 import { compileTemplate, fillBlocks, fillTemplate, type Template } from './render';
-import type { Context, Format } from './types';
+import type { BlocksContent, Context, Format } from './types';
+
+/** A format an app registered (services/extensions.ts): it renders the filled blocks itself. */
+export interface AppFormat {
+  name: string;
+  contentType: string;
+  render(blocks: BlocksContent, ctx: Context): string;
+}
+
+export type OutputFormat = Format | AppFormat;
+
+const formatName = (format: OutputFormat) => (typeof format === 'string' ? format : format.name);
+
+/** An app format's renderer threw or returned something other than a string. */
+export class AppFormatFailure extends Error {
+  constructor(
+    readonly format: string,
+    readonly chunk: string,
+    readonly reason: unknown
+  ) {
+    super(`format '${format}' failed on chunk '${chunk}'`);
+    this.name = 'AppFormatFailure';
+  }
+}
+
+function renderAppFormat(chunk: CompiledChunk, format: AppFormat, ctx: Context) {
+  const filled = fillBlocks(chunk.body, ctx);
+  // The compiled body is shared by every request: the renderer gets its own copy.
+  const blocks = filled === chunk.body ? structuredClone(chunk.body) : filled;
+  let content: unknown;
+  try {
+    content = format.render(blocks, ctx);
+  } catch (error) {
+    throw new AppFormatFailure(format.name, chunk.slug, error);
+  }
+  if (typeof content !== 'string') {
+    throw new AppFormatFailure(format.name, chunk.slug, new Error('render must return a string'));
+  }
+  return { content, merged: filled !== chunk.body };
+}
 
 export interface DeliveredChunk {
   documentId: string;
@@ -33,10 +72,18 @@ function templateFor(chunk: CompiledChunk, format: Template['format']): Template
   return template;
 }
 
-export function renderChunk(chunk: CompiledChunk, format: Format, ctx: Context): RenderedChunk {
+export function renderChunk(
+  chunk: CompiledChunk,
+  format: OutputFormat,
+  ctx: Context
+): RenderedChunk {
   let content: unknown;
   let mergeValues: string[];
-  if (format === 'json') {
+  if (typeof format !== 'string') {
+    const rendered = renderAppFormat(chunk, format, ctx);
+    content = rendered.content;
+    mergeValues = rendered.merged ? mergeValuesOf(templateFor(chunk, 'text'), ctx) : [];
+  } else if (format === 'json') {
     content = fillBlocks(chunk.body, ctx);
     // Every text template holds the body's merge fields in document order, so any one will do.
     mergeValues = content === chunk.body ? [] : mergeValuesOf(templateFor(chunk, 'text'), ctx);
@@ -85,13 +132,14 @@ function hashChunk(
 export function assemblyKey(
   asset: CompiledAsset,
   resolution: Resolution,
-  format: Format,
+  format: OutputFormat,
   ctx: Context
 ): string {
   const hash = createHash('sha256');
-  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${format}`);
-  // Every text template holds the body's merge fields in document order, as the json body does.
-  const templateFormat = format === 'json' ? 'text' : format;
+  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`);
+  // Every text template holds the body's merge fields in document order, as the json body (and
+  // the blocks an app format renders) do.
+  const templateFormat = typeof format === 'string' && format !== 'json' ? format : 'text';
   for (const slot of resolution.slots) {
     hash.update(`|slot:${slot.key}`);
     for (const chunk of slot.chunks) {
@@ -104,7 +152,7 @@ export function assemblyKey(
 /** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */
 export function renderAssembly(
   resolution: Resolution,
-  format: Format,
+  format: OutputFormat,
   ctx: Context
 ): Assembly['slots'] {
   return resolution.slots.map((slot) => ({
@@ -116,7 +164,7 @@ export function renderAssembly(
 export function deliverAssembly(
   asset: CompiledAsset,
   resolution: Resolution,
-  format: Format,
+  format: OutputFormat,
   ctx: Context
 ): Assembly {
   return {
@@ -125,10 +173,10 @@ export function deliverAssembly(
   };
 }
 
-export function deliverChunk(chunk: CompiledChunk, format: Format, ctx: Context) {
+export function deliverChunk(chunk: CompiledChunk, format: OutputFormat, ctx: Context) {
   const rendered = renderChunk(chunk, format, ctx);
   const hash = createHash('sha256');
-  hash.update(format);
+  hash.update(formatName(format));
   hashChunk(hash, chunk, rendered.mergeValues);
   return { chunk: rendered.chunk, variantKey: hash.digest('base64url').slice(0, 22) };
 }

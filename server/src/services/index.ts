@@ -3,6 +3,7 @@ import cache from './cache';
 import content from './content';
 import delivery from './delivery';
 import editor from './editor';
+import extensions from './extensions';
 import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
@@ -15,6 +16,7 @@ export default {
   content,
   delivery,
   editor,
+  extensions,
   preview,
   profiles,
   'rate-limit': rateLimit,
