@@ -1,5 +1,6 @@
 /**
- * The playground app. It registers examples of Mosaic's extension points (mosaic-extensions.js).
+ * The playground app. It registers examples of Mosaic's extension points (mosaic-extensions.js;
+ * MOSAIC_EXAMPLES=false leaves them out).
  * With MOSAIC_DEMO=true (set by `npm run demo`) it seeds the demo, grants the public role the
  * delivery routes and creates the demo admin. Never in production mode.
  */
@@ -8,7 +9,8 @@ const { registerMosaicExtensions } = require('./mosaic-extensions');
 
 module.exports = {
   register({ strapi }) {
-    registerMosaicExtensions(strapi);
+    // The benchmark measures Mosaic itself: it turns the app's examples off.
+    if (process.env.MOSAIC_EXAMPLES !== 'false') registerMosaicExtensions(strapi);
   },
 
   async bootstrap({ strapi }) {
