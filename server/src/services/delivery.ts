@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import { resolveAsset, type SlotExplain } from '../core/assembly';
+import { resolveAsset, type CompiledAsset, type SlotExplain } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
 import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
@@ -55,6 +55,19 @@ export interface AssetDelivery {
 /** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
+/** Resolves a compiled asset for a context and renders it: what delivery and the preview share. */
+function assemble(asset: CompiledAsset, context: Context, format: Format, now: number) {
+  const resolution = resolveAsset(asset, context, now);
+  const assembly = deliverAssembly(asset, resolution, format, context);
+  const data: AssetDelivery['data'] = {
+    slug: asset.slug,
+    locale: asset.locale,
+    format,
+    slots: assembly.slots,
+  };
+  return { resolution, assembly, data };
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
@@ -81,7 +94,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const known = await getService('content').personaSlugs();
     let param: string | null = null;
     if (requested !== undefined) {
-      if (!config().allowPersonaParam) {
+      if (!getService('settings').current().allowPersonaParam) {
         warnings.push(
           `The persona parameter is disabled on this server; '${requested}' was ignored`
         );
@@ -108,12 +121,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   function buildRequestContext(facts: RequestFacts) {
     const geoHeaders = Object.fromEntries(
-      Object.entries(config().geoHeaders ?? {}).map(([k, v]) => [k, v?.toLowerCase()])
+      Object.entries(getService('settings').current().geoHeaders).map(([k, v]) => [
+        k,
+        v?.toLowerCase(),
+      ])
     );
     return buildContext(facts, geoHeaders);
   }
 
   return {
+    resolveLocale,
+    assemble,
+
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const locale = await resolveLocale(request.facts.query.locale);
       const asset = await getService('content').asset(request.slug, locale);
@@ -126,8 +145,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
 
-      const resolution = resolveAsset(asset, context, request.facts.now.getTime());
-      const assembly = deliverAssembly(asset, resolution, request.format, context);
+      const { resolution, assembly, data } = assemble(
+        asset,
+        context,
+        request.format,
+        request.facts.now.getTime()
+      );
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
@@ -156,12 +179,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       return {
-        data: {
-          slug: asset.slug,
-          locale: asset.locale,
-          format: request.format,
-          slots: assembly.slots,
-        },
+        data,
         meta,
         varyOn: [...varyOn],
         personal,
