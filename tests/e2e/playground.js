@@ -29,7 +29,6 @@ const { freshMysqlDatabase, freshPostgresSchema } = require(
 const baseEnv = () => ({
   ...process.env,
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   BROWSER: 'none',
 });
 

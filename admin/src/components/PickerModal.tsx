@@ -6,6 +6,7 @@ import {
   Box,
   Button,
   Checkbox,
+  Field,
   Flex,
   Modal,
   Searchbar,
@@ -95,20 +96,22 @@ export const PickerModal = ({
     options: Array<{ value: string; name: string }>
   ) => (
     <Box minWidth="150px" flex="1">
-      <SingleSelect
-        aria-label={label}
-        placeholder={label}
-        value={filters[filter]}
-        onChange={(value) => setFilters((f) => ({ ...f, [filter]: String(value) }))}
-        onClear={() => setFilters((f) => ({ ...f, [filter]: '' }))}
-        clearLabel={t('action.clear', 'Clear')}
-      >
-        {options.map((option) => (
-          <SingleSelectOption key={option.value} value={option.value}>
-            {option.name}
-          </SingleSelectOption>
-        ))}
-      </SingleSelect>
+      <Field.Root name={`picker-${filter}`}>
+        <Field.Label>{label}</Field.Label>
+        <SingleSelect
+          placeholder={t('filter.any', 'Any')}
+          value={filters[filter]}
+          onChange={(value) => setFilters((f) => ({ ...f, [filter]: String(value) }))}
+          onClear={() => setFilters((f) => ({ ...f, [filter]: '' }))}
+          clearLabel={t('action.clear', 'Clear')}
+        >
+          {options.map((option) => (
+            <SingleSelectOption key={option.value} value={option.value}>
+              {option.name}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+      </Field.Root>
     </Box>
   );
 

@@ -1,6 +1,7 @@
 /** `$and`/`$or` groups of field / operator / value rows over the context fields (utils/ruleTree). */
 import {
   Box,
+  Field,
   Flex,
   IconButton,
   SingleSelect,
@@ -8,6 +9,7 @@ import {
   TextButton,
   TextInput,
   Typography,
+  VisuallyHidden,
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
@@ -51,37 +53,49 @@ export const RuleBuilder = ({ tree, fields, operators, disabled, onChange }: Pro
   const renderRow = (row: RuleRow, position: number) => (
     <Flex key={row.id} gap={2} alignItems="center" data-testid="rule-row">
       <Box minWidth="180px" flex="1">
-        <SingleSelect
-          aria-label={t('rules.field.label', 'Field of condition {n}', { n: position + 1 })}
-          placeholder={t('rules.field', 'Context field')}
-          value={row.field}
-          disabled={disabled}
-          onChange={(value) =>
-            change(row.id, (node) => ({ ...node, field: String(value) }) as RuleRow)
-          }
-        >
-          {fields.map((f) => (
-            <SingleSelectOption key={f.field} value={f.field}>
-              {f.field}
-            </SingleSelectOption>
-          ))}
-        </SingleSelect>
+        <Field.Root name={`${row.id}-field`}>
+          <VisuallyHidden>
+            <Field.Label>
+              {t('rules.field.label', 'Field of condition {n}', { n: position + 1 })}
+            </Field.Label>
+          </VisuallyHidden>
+          <SingleSelect
+            placeholder={t('rules.field', 'Context field')}
+            value={row.field}
+            disabled={disabled}
+            onChange={(value) =>
+              change(row.id, (node) => ({ ...node, field: String(value) }) as RuleRow)
+            }
+          >
+            {fields.map((f) => (
+              <SingleSelectOption key={f.field} value={f.field}>
+                {f.field}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Field.Root>
       </Box>
       <Box minWidth="150px">
-        <SingleSelect
-          aria-label={t('rules.operator.label', 'Operator of condition {n}', { n: position + 1 })}
-          value={row.operator}
-          disabled={disabled}
-          onChange={(value) =>
-            change(row.id, (node) => ({ ...node, operator: String(value) }) as RuleRow)
-          }
-        >
-          {fieldOperators.map((op) => (
-            <SingleSelectOption key={op} value={op}>
-              {t(`operator.${op}`, op)}
-            </SingleSelectOption>
-          ))}
-        </SingleSelect>
+        <Field.Root name={`${row.id}-operator`}>
+          <VisuallyHidden>
+            <Field.Label>
+              {t('rules.operator.label', 'Operator of condition {n}', { n: position + 1 })}
+            </Field.Label>
+          </VisuallyHidden>
+          <SingleSelect
+            value={row.operator}
+            disabled={disabled}
+            onChange={(value) =>
+              change(row.id, (node) => ({ ...node, operator: String(value) }) as RuleRow)
+            }
+          >
+            {fieldOperators.map((op) => (
+              <SingleSelectOption key={op} value={op}>
+                {t(`operator.${op}`, op)}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Field.Root>
       </Box>
       <Box flex="1" minWidth="150px">
         {!FLAG_OPERATORS.includes(row.operator) && (
@@ -120,15 +134,21 @@ export const RuleBuilder = ({ tree, fields, operators, disabled, onChange }: Pro
       <Flex gap={2} paddingBottom={2} alignItems="center">
         <Typography variant="pi">{t('rules.group.prefix', 'Readers matching')}</Typography>
         <Box minWidth="120px">
-          <SingleSelect
-            aria-label={t('rules.group.combinator', 'How the conditions combine')}
-            value={group.combinator}
-            disabled={disabled}
-            onChange={(value) => setGroup(group, { ...group, combinator: value as '$and' | '$or' })}
-          >
-            <SingleSelectOption value="$and">{t('rules.group.and', 'all of')}</SingleSelectOption>
-            <SingleSelectOption value="$or">{t('rules.group.or', 'any of')}</SingleSelectOption>
-          </SingleSelect>
+          <Field.Root name={`${group.id}-combinator`}>
+            <VisuallyHidden>
+              <Field.Label>{t('rules.group.combinator', 'How the conditions combine')}</Field.Label>
+            </VisuallyHidden>
+            <SingleSelect
+              value={group.combinator}
+              disabled={disabled}
+              onChange={(value) =>
+                setGroup(group, { ...group, combinator: value as '$and' | '$or' })
+              }
+            >
+              <SingleSelectOption value="$and">{t('rules.group.and', 'all of')}</SingleSelectOption>
+              <SingleSelectOption value="$or">{t('rules.group.or', 'any of')}</SingleSelectOption>
+            </SingleSelect>
+          </Field.Root>
         </Box>
         <Typography variant="pi">{t('rules.group.suffix', 'these conditions:')}</Typography>
         {depth > 0 && (

@@ -22,6 +22,7 @@ import {
   Thead,
   Tr,
   Typography,
+  VisuallyHidden,
 } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page } from '@strapi/strapi/admin';
@@ -172,20 +173,24 @@ export const AssetListPage = () => {
             </Searchbar>
           </Box>
           <Box minWidth="200px">
-            <SingleSelect
-              aria-label={t('field.locale', 'Locale')}
-              placeholder={t('field.locale.all', 'All locales')}
-              value={locale}
-              onChange={(value) => setLocale(String(value))}
-              onClear={() => setLocale('')}
-              clearLabel={t('action.clear', 'Clear')}
-            >
-              {(taxonomy.data?.locales ?? []).map((l) => (
-                <SingleSelectOption key={l.code} value={l.code}>
-                  {l.name}
-                </SingleSelectOption>
-              ))}
-            </SingleSelect>
+            <Field.Root name="locale">
+              <VisuallyHidden>
+                <Field.Label>{t('field.locale', 'Locale')}</Field.Label>
+              </VisuallyHidden>
+              <SingleSelect
+                placeholder={t('field.locale.all', 'All locales')}
+                value={locale}
+                onChange={(value) => setLocale(String(value))}
+                onClear={() => setLocale('')}
+                clearLabel={t('action.clear', 'Clear')}
+              >
+                {(taxonomy.data?.locales ?? []).map((l) => (
+                  <SingleSelectOption key={l.code} value={l.code}>
+                    {l.name}
+                  </SingleSelectOption>
+                ))}
+              </SingleSelect>
+            </Field.Root>
           </Box>
         </Flex>
         {assets.failure ? (
