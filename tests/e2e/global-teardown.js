@@ -1,3 +1,4 @@
+/* global setTimeout */
 /** Stops the suite's server. */
 module.exports = async () => {
   const server = globalThis.__MOSAIC_E2E__;

@@ -1,3 +1,4 @@
+/* global fetch, setTimeout */
 /**
  * The browser suite's server: builds the playground's admin panel (with Mosaic's admin inside it)
  * and starts the playground the way production does (`strapi start`, no watcher, the built admin
