@@ -1,10 +1,13 @@
-/** What the signed-in admin may do in Mosaic, from the plugin's RBAC actions. */
-import { useRBAC } from '@strapi/strapi/admin';
+/**
+ * What the signed-in admin may do in Mosaic, from the plugin's RBAC actions (contracts/admin.ts).
+ *
+ * Read from the admin's own permission list, as Strapi's `Page.Protect` does: `useRBAC` checks once
+ * per list of actions, so a page opened by URL before the permissions arrived stayed refused.
+ * Mosaic's actions carry no conditions, so holding the action is the whole check.
+ */
+import { useAuth } from '@strapi/strapi/admin';
 
 import { ADMIN_ACTIONS } from '../../../contracts/admin';
-
-/** Module-level so useRBAC sees the same array on every render. */
-const ALL = Object.values(ADMIN_ACTIONS).map((action) => ({ action, subject: null }));
 
 /** For menu and settings links: who may open a page at all. */
 export const LINK_PERMISSIONS = {
@@ -21,13 +24,14 @@ export interface MosaicPermissions {
 }
 
 export function useMosaicPermissions(): MosaicPermissions {
-  // useRBAC names each allowed action after its last part: plugin::mosaic.read → canRead.
-  const { allowedActions, isLoading } = useRBAC(ALL);
+  const permissions = useAuth('Mosaic', (state) => state.permissions);
+  const loading = useAuth('Mosaic', (state) => state.isLoading);
+  const holds = (action: string) => (permissions ?? []).some((p) => p.action === action);
   return {
-    loading: isLoading,
-    canRead: Boolean(allowedActions.canRead),
-    canEdit: Boolean(allowedActions.canEdit),
-    canPreview: Boolean(allowedActions.canPreview),
-    canSettings: Boolean(allowedActions.canSettings),
+    loading,
+    canRead: holds(ADMIN_ACTIONS.read),
+    canEdit: holds(ADMIN_ACTIONS.edit),
+    canPreview: holds(ADMIN_ACTIONS.preview),
+    canSettings: holds(ADMIN_ACTIONS.settings),
   };
 }
