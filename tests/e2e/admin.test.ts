@@ -21,8 +21,8 @@ let browser: Browser;
 let page: Page;
 
 const shot = async (name: string, target: Page = page) => {
-  // Let spinners and transitions settle so the picture shows the screen, not its loading state.
-  await target.waitForLoadState('networkidle').catch(() => undefined);
+  // The tests wait for the content itself; this only lets transitions (modals, toasts) settle.
+  await target.waitForTimeout(400);
   await target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 };
 
@@ -239,8 +239,8 @@ describe('an editor in the Mosaic admin panel', () => {
   it('sees the server refuse a bad rule, with the path of the fault', async () => {
     await page.getByLabel('Rule as JSON').fill(JSON.stringify({ geoo: { country: 'CA' } }));
     const alert = page.getByTestId('rule-check').getByRole('alert');
-    await expectVisible(alert.getByText(/unknown context field 'geoo'/));
-    await expectVisible(alert.getByText('rule.geoo'));
+    await expectVisible(alert.getByText(/unknown context field 'geoo'/).first());
+    await expectVisible(alert.getByText('rule.geoo', { exact: true }));
     expect(await page.getByRole('button', { name: 'Save the segment' }).isDisabled()).toBe(true);
     await shot('segments-invalid');
   });
@@ -324,7 +324,9 @@ async function expectCount(locator: Locator, count: number) {
 }
 
 async function expectText(locator: Locator, text: string, mode: 'text' | 'value' = 'text') {
-  const read = () => (mode === 'value' ? locator.inputValue() : locator.innerText());
+  // textContent, not innerText: badges are upper-cased by CSS only.
+  const read = async () =>
+    mode === 'value' ? locator.inputValue() : ((await locator.textContent()) ?? '');
   const deadline = Date.now() + 15000;
   let last = '';
   while (Date.now() < deadline) {

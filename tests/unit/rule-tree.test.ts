@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   emptyGroup,
   emptyRow,
+  placeRuleError,
   pruneTree,
   ruleToTree,
   treeToRule,
@@ -121,5 +122,23 @@ describe('the rule builder tree', () => {
         }
       )
     );
+  });
+});
+
+describe('rule errors', () => {
+  it('names the place of the fault once, whether the server included the rule prefix or not', () => {
+    expect(
+      placeRuleError({ path: ['rule', 'geoo'], message: "rule.geoo: unknown context field 'geoo'" })
+    ).toEqual({ where: 'rule.geoo', message: "unknown context field 'geoo'" });
+    expect(
+      placeRuleError({ path: ['geo', 'country', '$in'], message: 'must be an array' })
+    ).toEqual({
+      where: 'rule.geo.country.$in',
+      message: 'must be an array',
+    });
+    expect(placeRuleError({ path: [], message: 'must be an object' })).toEqual({
+      where: 'rule',
+      message: 'must be an object',
+    });
   });
 });

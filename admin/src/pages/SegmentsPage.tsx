@@ -31,6 +31,7 @@ import { useT } from '../hooks/useT';
 import { errorsAt } from '../utils/builder';
 import {
   emptyGroup,
+  placeRuleError,
   pruneTree,
   ruleToTree,
   treeToRule,
@@ -173,10 +174,8 @@ const SegmentEditor = ({
 
   const ruleErrors = [
     ...(check?.valid === false ? check.errors : []),
-    ...(failure?.errors
-      .filter((e) => e.path[0] === 'rule')
-      .map((e) => ({ ...e, path: e.path.slice(1) })) ?? []),
-  ];
+    ...(failure?.errors.filter((e) => e.path[0] === 'rule') ?? []),
+  ].map(placeRuleError);
   const isFailure = (value: unknown): value is ApiFailure =>
     typeof value === 'object' && value !== null && 'message' in value;
 
@@ -319,8 +318,8 @@ const SegmentEditor = ({
               {t('segments.invalid', 'The rule cannot be saved yet:')}
             </Typography>
             {ruleErrors.map((e) => (
-              <Typography key={`${e.path.join('.')}-${e.message}`} textColor="danger600">
-                {e.path.length ? <code>rule.{e.path.join('.')}</code> : null} {e.message}
+              <Typography key={`${e.where}-${e.message}`} textColor="danger600">
+                <code>{e.where}</code> {e.message}
               </Typography>
             ))}
           </Flex>

@@ -210,3 +210,14 @@ export function pruneTree(group: RuleGroup): RuleGroup | null {
   }
   return children.length === 0 ? null : { ...group, children };
 }
+
+/** Where in the rule a fault is (`rule.geo.country`), and the message without that prefix. */
+export function placeRuleError({ path, message }: { path: string[]; message: string }) {
+  const where = (path[0] === 'rule' ? path : ['rule', ...path]).join('.');
+  return {
+    where,
+    message: message.startsWith(where)
+      ? message.slice(where.length).replace(/^[:\s]+/, '')
+      : message,
+  };
+}
