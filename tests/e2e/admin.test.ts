@@ -192,6 +192,21 @@ describe('an editor in the Mosaic admin panel', () => {
     await shot('coverage');
   });
 
+  it('is refused a nesting that would make a cycle, and shown the path', async () => {
+    await page.goto(`${URL}/admin/plugins/mosaic`);
+    await page.getByRole('link', { name: 'Company footer' }).click();
+    await page.getByRole('button', { name: 'Add chunks or assets' }).click();
+    const picker = page.getByRole('dialog');
+    await picker.getByRole('tab', { name: 'Assets (nested)' }).click();
+    await picker.getByRole('checkbox', { name: 'Select Home page' }).click();
+    await picker.getByRole('button', { name: 'Add 1 item' }).click();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    const alert = page.getByTestId('cycle-error');
+    await expectText(alert, 'company-footer → home → company-footer');
+    await expectVisible(page.getByTestId('candidate-home').getByText(/would make a cycle/));
+    await shot('builder-cycle');
+  });
+
   it('sees where a chunk is used from its Content Manager edit view', async () => {
     await page.goto(
       `${URL}/admin/content-manager/collection-types/plugin::mosaic.chunk?page=1&pageSize=100&sort=title:ASC`
@@ -225,6 +240,9 @@ describe('an editor in the Mosaic admin panel', () => {
     await page.getByLabel('Sample context').fill(JSON.stringify({ country: 'DE' }));
     await page.getByRole('button', { name: 'Test the rule' }).click();
     await expectText(page.getByTestId('test-result'), 'This reader is not in the segment');
+
+    await page.getByRole('button', { name: 'Estimate' }).click();
+    await expectText(page.getByTestId('audience'), 'profiles');
 
     await page.getByRole('button', { name: 'Save the segment' }).click();
     await expectVisible(page.getByText('Segment saved'));

@@ -243,7 +243,7 @@ export const BuilderPage = () => {
               {banner.length > 0 ? banner.join(' · ') : failure.message}
             </Alert>
           )}
-          {failure && errors.length > 0 && banner.length === 0 && (
+          {failure && !failure.cycle && errors.length > 0 && banner.length === 0 && (
             <Alert
               variant="danger"
               closeLabel={t('action.close', 'Close')}
