@@ -67,9 +67,14 @@ export const RuleBuilder = ({ tree, fields, operators, disabled, onChange }: Pro
               change(row.id, (node) => ({ ...node, field: String(value) }) as RuleRow)
             }
           >
-            {fields.map((f) => (
-              <SingleSelectOption key={f.field} value={f.field}>
-                {f.field}
+            {/* A field typed in the JSON view that the context does not have stays visible, so
+                the server's message about it has something to point at. */}
+            {[
+              ...fields.map((f) => f.field),
+              ...(row.field && !fields.some((f) => f.field === row.field) ? [row.field] : []),
+            ].map((field) => (
+              <SingleSelectOption key={field} value={field}>
+                {field}
               </SingleSelectOption>
             ))}
           </SingleSelect>
