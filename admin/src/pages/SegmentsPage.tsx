@@ -458,17 +458,35 @@ export const SegmentsPage = () => {
                   tag="nav"
                   aria-label={t('segments.list', 'Segments')}
                 >
-                  {segments.map((s) => (
-                    <Button
-                      key={s.documentId}
-                      variant={s.documentId === selected ? 'default' : 'ghost'}
-                      onClick={() => setSelected(s.documentId)}
-                      fullWidth
-                      justifyContent="flex-start"
-                    >
-                      {s.name}
-                    </Button>
-                  ))}
+                  {segments.map((s) => {
+                    const active = s.documentId === selected;
+                    return (
+                      <Box
+                        key={s.documentId}
+                        tag="button"
+                        type="button"
+                        onClick={() => setSelected(s.documentId)}
+                        aria-current={active ? 'true' : undefined}
+                        padding={2}
+                        hasRadius
+                        background={active ? 'primary100' : 'neutral0'}
+                        style={{ border: 0, textAlign: 'left', cursor: 'pointer', width: '100%' }}
+                      >
+                        <Typography
+                          fontWeight={active ? 'bold' : 'regular'}
+                          textColor={active ? 'primary700' : 'neutral800'}
+                        >
+                          {s.name}
+                        </Typography>
+                        <Typography tag="p" variant="pi" textColor="neutral600">
+                          {s.slug} ·{' '}
+                          {t('segments.priority.short', 'priority {priority}', {
+                            priority: s.priority,
+                          })}
+                        </Typography>
+                      </Box>
+                    );
+                  })}
                 </Flex>
               )}
             </Box>
