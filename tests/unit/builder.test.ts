@@ -13,6 +13,7 @@ import {
   moveCandidate,
   removeCandidate,
   removeSlot,
+  setWeight,
   toSaveBody,
   updateSlot,
   validationHints,
@@ -88,6 +89,13 @@ describe('slots', () => {
     ]);
     expect(slots[0].candidates.map((c) => c.slug)).toEqual(['a', 'b']);
     expect(removeCandidate(slots, 0, 0)[0].candidates.map((c) => c.slug)).toEqual(['b']);
+  });
+
+  it('sets an experiment weight on one candidate only', () => {
+    const slots = setWeight([slot('test', [chunk('a'), chunk('b')], 'experiment')], 0, 1, 70);
+    expect(slots[0].candidates.map((c) => c.weight)).toEqual([undefined, 70]);
+    expect(validationHints(slots).map((h) => h.code)).toEqual(['weights-missing']);
+    expect(setWeight(slots, 0, 5, 10)).toBe(slots);
   });
 
   it('sends the server only what it stores: keys, modes, limits, candidate references', () => {

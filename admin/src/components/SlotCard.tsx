@@ -34,6 +34,7 @@ interface Props {
   onAddCandidates: () => void;
   onMoveCandidate: (from: number, to: number) => void;
   onRemoveCandidate: (candidate: number) => void;
+  onWeight: (candidate: number, weight: number | null) => void;
 }
 
 export const SlotCard = ({
@@ -47,6 +48,7 @@ export const SlotCard = ({
   onAddCandidates,
   onMoveCandidate,
   onRemoveCandidate,
+  onWeight,
 }: Props) => {
   const t = useT();
   const [dragFrom, setDragFrom] = useState<number | null>(null);
@@ -326,6 +328,21 @@ export const SlotCard = ({
                           tags={candidate.tags}
                         />
                       </Flex>
+                      {slot.mode === 'experiment' && (
+                        <Box width="110px">
+                          <Field.Root
+                            name={`slot-${index}-weight-${i}`}
+                            error={errorsAt(errors, 'slots', index, 'candidates', i, 'weight')[0]}
+                          >
+                            <Field.Label>{t('builder.candidate.weight', 'Weight')}</Field.Label>
+                            <NumberInput
+                              value={candidate.weight ?? undefined}
+                              disabled={!canEdit}
+                              onValueChange={(value) => onWeight(i, value ?? null)}
+                            />
+                          </Field.Root>
+                        </Box>
+                      )}
                       <IconButton
                         label={t('builder.candidate.up', 'Move {title} up', { title: labelOf(i) })}
                         variant="ghost"

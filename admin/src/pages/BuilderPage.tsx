@@ -43,6 +43,7 @@ import {
   moveCandidate,
   removeCandidate,
   removeSlot,
+  setWeight,
   slotErrors,
   toSaveBody,
   updateSlot,
@@ -317,6 +318,9 @@ export const BuilderPage = () => {
                           }
                           onRemoveCandidate={(candidate) =>
                             setSlots((s) => removeCandidate(s, index, candidate))
+                          }
+                          onWeight={(candidate, weight) =>
+                            setSlots((s) => setWeight(s, index, candidate, weight))
                           }
                         />
                       ))}
