@@ -78,8 +78,9 @@ function hashChunk(
 }
 
 /**
- * The variant key hashes what determines the body: the asset version, locale, format, and per slot
- * the chosen chunks with their versions and the merge values filled in. Equal keys, equal bodies.
+ * The variant key hashes what determines the body: the asset version, locale, format, per slot
+ * the chosen chunks with their versions and the merge values filled in, and the experiment
+ * variants served (a holdout answer's `meta` differs from its variant's). Equal keys, equal bodies.
  */
 export function deliverAssembly(
   asset: CompiledAsset,
@@ -100,6 +101,9 @@ export function deliverAssembly(
       }),
     };
   });
+  for (const e of resolution.experiments) {
+    hash.update(`|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`);
+  }
   return { slots, variantKey: hash.digest('base64url').slice(0, 22) };
 }
 
