@@ -1,6 +1,7 @@
 import { getService } from './utils';
 
 export default async () => {
+  await getService('experiments').destroy();
   getService('cache').clear();
   await getService('redis').disconnect();
 };

@@ -30,6 +30,24 @@ export default {
         handler: 'admin.audience',
         config: can(ADMIN_ACTIONS.read),
       },
+      {
+        method: 'GET',
+        path: '/insights/:assetDocumentId',
+        handler: 'insights.get',
+        config: can(ADMIN_ACTIONS.read),
+      },
+      {
+        method: 'GET',
+        path: '/insights/:assetDocumentId/export',
+        handler: 'insights.export',
+        config: can(ADMIN_ACTIONS.read),
+      },
+      {
+        method: 'POST',
+        path: '/insights/:assetDocumentId/slots/:slotKey/promote',
+        handler: 'insights.promote',
+        config: can(ADMIN_ACTIONS.edit),
+      },
     ],
   },
   'content-api': {

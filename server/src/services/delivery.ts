@@ -6,7 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import { resolveAsset, type SlotExplain } from '../core/assembly';
+import { resolveAsset, type ExperimentAssignment, type SlotExplain } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
 import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
@@ -28,6 +28,8 @@ export interface DeliveryMeta {
   segments: string[];
   variantKey: string;
   warnings?: string[];
+  /** The experiment slots served: experiment key, variant, holdout, and whether it is counted. */
+  experiments?: Array<ExperimentAssignment & { counted: boolean }>;
   explain?: {
     persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
     /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
@@ -126,14 +128,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
 
-      const resolution = resolveAsset(asset, context, request.facts.now.getTime());
+      const now = request.facts.now.getTime();
+      const resolution = resolveAsset(asset, context, now, request.visitor.id);
+      // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
+      const counted =
+        request.visitor.id !== null &&
+        getService('profiles').consented(request.visitor.consent) &&
+        resolution.experiments.some((e) => e.bucketed);
+      if (counted) {
+        getService('experiments').record(
+          request.visitor.id!,
+          resolution.experiments,
+          { segments: resolution.matchedSegments, persona: persona.persona },
+          now
+        );
+      }
       const assembly = deliverAssembly(asset, resolution, request.format, context);
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
         for (const header of headerSources[field as keyof Context] ?? []) varyOn.add(header);
       }
-      const personal = request.visitor.id !== null;
+      // A bucketed answer is this visitor's own even if nothing else about it is.
+      const personal =
+        request.visitor.id !== null || resolution.experiments.some((e) => e.bucketed);
       if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
 
       const meta: DeliveryMeta = {
@@ -142,6 +160,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         variantKey: assembly.variantKey,
       };
       if (warnings.length) meta.warnings = warnings;
+      if (resolution.experiments.length) {
+        meta.experiments = resolution.experiments.map((e) => ({
+          ...e,
+          counted: counted && e.bucketed,
+        }));
+      }
       if (request.explain) {
         meta.explain = {
           persona: {
