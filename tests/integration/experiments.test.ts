@@ -370,6 +370,19 @@ describe('the insights routes', () => {
   });
 });
 
+describe('retention', () => {
+  it('purges exposures once they are older than the attribution window, keeping the rollups', async () => {
+    const before = await insights(page);
+    const exposures = () => strapi.db.query('plugin::mosaic.exposure').count({});
+    expect(await exposures()).toBeGreaterThan(0);
+    expect(await experiments().purge(Date.now())).toBe(0);
+    const eightDaysOn = Date.now() + 8 * 24 * 60 * 60 * 1000;
+    expect(await experiments().purge(eightDaysOn)).toBeGreaterThan(0);
+    expect(await exposures()).toBe(0);
+    expect((await insights(page)).totals).toEqual(before.totals);
+  });
+});
+
 describe('promoting a winner', () => {
   it('refuses a variant that is not a candidate, and a slot that does not exist', async () => {
     const notCandidate = await api()

@@ -381,7 +381,9 @@ const SlotInsights = ({ slot, rows, groupBy, onPromote }: SlotInsightsProps) => 
                   <Typography>
                     {v.pValue === null
                       ? '–'
-                      : formatNumber(v.pValue, { maximumSignificantDigits: 2 })}
+                      : v.pValue < 0.0001
+                        ? `< ${formatNumber(0.0001)}`
+                        : formatNumber(v.pValue, { maximumSignificantDigits: 2 })}
                     {v.significant ? ` · ${t('insights.significant', 'significant')}` : ''}
                   </Typography>
                 </Td>
