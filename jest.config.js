@@ -1,4 +1,7 @@
-/** Two projects: fast unit tests of the pure core, and integration tests that boot the playground. */
+/**
+ * Three projects: fast unit tests of the pure core, integration tests that boot the playground, and
+ * browser tests of the admin panel against one playground server (run alone: `npm run test:e2e`).
+ */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 
 module.exports = {
@@ -17,6 +20,14 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.js',
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/global-setup.js',
+      globalTeardown: '<rootDir>/tests/e2e/global-teardown.js',
     },
   ],
 };

@@ -1,8 +1,14 @@
-/** Mosaic's admin entry: the plugin page and its translations. */
+/**
+ * Mosaic's admin entry: the plugin page (asset list, builder, segments), the settings page, the
+ * "where used" panel in the Content Manager, and the translations. Links are shown only to admins
+ * holding Mosaic's permissions.
+ */
 import type { StrapiApp } from '@strapi/strapi/admin';
 
 import { Initializer } from './components/Initializer';
 import { PluginIcon } from './components/PluginIcon';
+import { WhereUsedPanel } from './components/WhereUsedPanel';
+import { LINK_PERMISSIONS } from './hooks/useMosaicPermissions';
 import { PLUGIN_ID } from './pluginId';
 import { getTranslation } from './utils/getTranslation';
 
@@ -13,14 +19,34 @@ const plugin: StrapiApp['appPlugins'][string] = {
       icon: PluginIcon,
       intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Mosaic' },
       Component: () => import('./pages/App'),
-      permissions: [],
+      permissions: LINK_PERMISSIONS.read,
     });
+    app.addSettingsLink(
+      { id: PLUGIN_ID, intlLabel: { id: getTranslation('plugin.name'), defaultMessage: 'Mosaic' } },
+      {
+        id: `${PLUGIN_ID}-settings`,
+        to: PLUGIN_ID,
+        intlLabel: { id: getTranslation('settings.link'), defaultMessage: 'Delivery and privacy' },
+        Component: () => import('./pages/SettingsPage'),
+        permissions: LINK_PERMISSIONS.settings,
+      }
+    );
     app.registerPlugin({
       id: PLUGIN_ID,
       initializer: Initializer,
       isReady: false,
       name: PLUGIN_ID,
     });
+  },
+
+  bootstrap(app) {
+    // As content-releases does: only when this Strapi's Content Manager offers side panels.
+    const contentManager = app.getPlugin('content-manager')?.apis as
+      | { addEditViewSidePanel?: (panels: unknown[]) => void }
+      | undefined;
+    if (typeof contentManager?.addEditViewSidePanel === 'function') {
+      contentManager.addEditViewSidePanel([WhereUsedPanel]);
+    }
   },
 
   registerTrads({ locales }) {

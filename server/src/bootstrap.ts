@@ -37,6 +37,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await ensureIndexes(strapi);
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
   await getService('profiles').bootstrap();
+  await getService('settings').load();
   strapi.cron.add({
     mosaicRetention: {
       task: async () => {
@@ -53,7 +54,11 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     getService('cache', strapi).clear();
     getService('content', strapi).forgetCompiledRules();
   };
-  await getService('redis', strapi).connect(forget);
+  // Another instance's change may be to the settings (kept in Strapi's store): read them again.
+  await getService('redis', strapi).connect(() => {
+    forget();
+    void getService('settings', strapi).load();
+  });
 
   // One publication for all the rows a change writes.
   let publishing = false;

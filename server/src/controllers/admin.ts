@@ -1,7 +1,14 @@
-/** Admin routes: cache statistics for operators, audience estimates for the segment builder. */
+/**
+ * Admin routes for operators and the segment builder: cache statistics, audience estimates,
+ * saving segments, and the settings.
+ */
 import type { Context as KoaContext } from 'koa';
 
 import { getService } from '../utils';
+import { parseInput } from '../validation';
+import { createSegmentBody, paramsSchema, updateSegmentBody } from './schemas';
+
+const bodyOf = (ctx: KoaContext) => (ctx.request as unknown as { body?: unknown }).body;
 
 export default () => ({
   async cacheStats(ctx: KoaContext) {
@@ -9,7 +16,27 @@ export default () => ({
   },
 
   async audience(ctx: KoaContext) {
-    const body = (ctx.request as unknown as { body?: { rule?: unknown } }).body;
+    const body = bodyOf(ctx) as { rule?: unknown } | undefined;
     ctx.body = { data: await getService('audience').estimate(body?.rule) };
+  },
+
+  async createSegment(ctx: KoaContext) {
+    const body = parseInput(createSegmentBody, bodyOf(ctx));
+    ctx.status = 201;
+    ctx.body = { data: await getService('editor').saveSegment(null, body) };
+  },
+
+  async updateSegment(ctx: KoaContext) {
+    const { documentId } = parseInput(paramsSchema, ctx.params);
+    const body = parseInput(updateSegmentBody, bodyOf(ctx));
+    ctx.body = { data: await getService('editor').saveSegment(documentId, body) };
+  },
+
+  async getSettings(ctx: KoaContext) {
+    ctx.body = { data: getService('settings').current() };
+  },
+
+  async updateSettings(ctx: KoaContext) {
+    ctx.body = { data: await getService('settings').update(bodyOf(ctx)) };
   },
 });

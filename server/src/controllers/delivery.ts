@@ -2,7 +2,6 @@
  * The delivery API's HTTP edge: validates the query, calls the delivery service, and sets the
  * caching headers (`ETag`, `Cache-Control`, `Vary`) from what actually influenced the answer.
  */
-import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
 import { z } from 'zod';
@@ -64,9 +63,7 @@ function headersOf(ctx: KoaContext): Record<string, string | undefined> {
   return headers;
 }
 
-export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const maxAge = () => strapi.config.get<number>('plugin::mosaic.cache.maxAge', 60);
-
+export default () => {
   function respond(
     ctx: KoaContext,
     body: unknown,
@@ -77,7 +74,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const etag = `"${variantKey}"`;
     ctx.set('ETag', etag);
     // A visitor's own answer may live in their browser's cache, never in a shared one.
-    ctx.set('Cache-Control', personal ? 'private, no-cache' : `public, max-age=${maxAge()}`);
+    ctx.set(
+      'Cache-Control',
+      personal
+        ? 'private, no-cache'
+        : `public, max-age=${getService('settings').current().cacheMaxAge}`
+    );
     if (varyOn.length) ctx.vary(varyOn.join(', '));
     if (ctx.get('If-None-Match') === etag) {
       ctx.status = 304;

@@ -91,7 +91,7 @@ type Test = (input: unknown, now: number) => Truth;
 type Path = ReadonlyArray<string | number>;
 type Scalar = string | number | boolean;
 
-const FIELD_OPERATORS = [
+export const FIELD_OPERATORS = [
   '$eq', '$eqi', '$ne', '$nei', '$lt', '$lte', '$gt', '$gte', '$in', '$notIn', '$contains',
   '$notContains', '$containsi', '$notContainsi', '$null', '$notNull', '$between', '$startsWith',
   '$startsWithi', '$endsWith', '$endsWithi',

@@ -14,10 +14,34 @@ const can = (action: AdminAction) => ({
   ],
 });
 
+const route = (method: string, path: string, handler: string, action: AdminAction) => ({
+  method,
+  path,
+  handler,
+  config: can(action),
+});
+
 export default {
   admin: {
     type: 'admin',
     routes: [
+      route('GET', '/taxonomy', 'editor.taxonomy', ADMIN_ACTIONS.read),
+      route('GET', '/assets', 'editor.listAssets', ADMIN_ACTIONS.read),
+      route('GET', '/assets/:documentId', 'editor.getAsset', ADMIN_ACTIONS.read),
+      route('POST', '/assets', 'editor.createAsset', ADMIN_ACTIONS.edit),
+      route('PUT', '/assets/:documentId', 'editor.saveAsset', ADMIN_ACTIONS.edit),
+      route('POST', '/assets/:documentId/publish', 'editor.publishAsset', ADMIN_ACTIONS.edit),
+      route('GET', '/library', 'editor.library', ADMIN_ACTIONS.read),
+      route('POST', '/preview', 'preview.preview', ADMIN_ACTIONS.preview),
+      route('POST', '/preview/compare', 'preview.compare', ADMIN_ACTIONS.preview),
+      route('GET', '/coverage/:documentId', 'preview.coverage', ADMIN_ACTIONS.read),
+      route('POST', '/rules/validate', 'preview.validateRule', ADMIN_ACTIONS.read),
+      route('POST', '/rules/test', 'preview.testRule', ADMIN_ACTIONS.read),
+      route('POST', '/segments', 'admin.createSegment', ADMIN_ACTIONS.edit),
+      route('PUT', '/segments/:documentId', 'admin.updateSegment', ADMIN_ACTIONS.edit),
+      route('GET', '/where-used/:documentId', 'editor.whereUsed', ADMIN_ACTIONS.read),
+      route('GET', '/settings', 'admin.getSettings', ADMIN_ACTIONS.settings),
+      route('PUT', '/settings', 'admin.updateSettings', ADMIN_ACTIONS.settings),
       {
         method: 'GET',
         path: '/cache',

@@ -55,6 +55,9 @@ interface AssetDocument {
   }>;
 }
 
+/** Which version of the content to compile: delivery serves `published`; the preview, drafts. */
+export type ContentStatus = 'draft' | 'published';
+
 export interface Locales {
   defaultLocale: string | null;
   available: string[];
@@ -172,11 +175,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     });
   }
 
-  /** Published chunks by documentId in `locale`, falling back to the default locale. */
+  /** Chunks by documentId in `locale`, falling back to the default locale. */
   async function loadChunks(
     ids: string[],
     locale: string | null,
-    segments: Map<string, CompiledSegment>
+    segments: Map<string, CompiledSegment>,
+    status: ContentStatus = 'published'
   ) {
     const found = new Map<string, CompiledChunk>();
     if (!ids.length) return found;
@@ -189,7 +193,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!missing.length) break;
       const docs = (await strapi.documents(UIDS.chunk).findMany({
         filters: { documentId: { $in: missing } },
-        status: 'published',
+        status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
         populate: CHUNK_POPULATE,
       } as never)) as unknown as ChunkDocument[];
@@ -200,13 +204,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   async function findAssetDocument(
     filters: Record<string, unknown>,
-    locale: string | null
+    locale: string | null,
+    status: ContentStatus = 'published'
   ): Promise<AssetDocument | null> {
     const { defaultLocale } = await locales();
     for (const candidateLocale of locale === defaultLocale ? [locale] : [locale, defaultLocale]) {
       const doc = await strapi.documents(UIDS.asset).findFirst({
         filters,
-        status: 'published',
+        status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
         populate: ASSET_POPULATE,
       } as never);
@@ -219,13 +224,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     doc: AssetDocument,
     locale: string | null,
     path: string[],
-    segments: Map<string, CompiledSegment>
+    segments: Map<string, CompiledSegment>,
+    status: ContentStatus = 'published'
   ): Promise<CompiledAsset> {
     const chunkIds = new Set<string>();
     for (const slot of doc.slots ?? []) {
       for (const c of slot.candidates ?? []) if (c.chunk) chunkIds.add(c.chunk.documentId);
     }
-    const chunks = await loadChunks([...chunkIds], locale, segments);
+    const chunks = await loadChunks([...chunkIds], locale, segments, status);
     const here = [...path, doc.documentId];
 
     const slots = [];
@@ -244,8 +250,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           else if (here.length >= maxDepth()) {
             candidates.push({ kind: 'asset', ref, weight, asset: null, refused: 'depth' });
           } else {
-            const nestedDoc = await findAssetDocument({ documentId: ref }, locale);
-            const asset = nestedDoc ? await compileAsset(nestedDoc, locale, here, segments) : null;
+            const nestedDoc = await findAssetDocument({ documentId: ref }, locale, status);
+            const asset = nestedDoc
+              ? await compileAsset(nestedDoc, locale, here, segments, status)
+              : null;
             candidates.push({ kind: 'asset', ref, weight, asset });
           }
         }
@@ -277,6 +285,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const doc = await findAssetDocument({ slug }, locale);
         return doc ? compileAsset(doc, locale, [], new Map()) : null;
       });
+    },
+
+    /**
+     * The asset named by documentId or slug as it stands in `status`, compiled afresh: never read
+     * from nor stored in the cache, so what an admin previews cannot leak into delivery.
+     */
+    async assetFresh(
+      ref: string,
+      locale: string | null,
+      status: ContentStatus
+    ): Promise<CompiledAsset | null> {
+      const doc = await findAssetDocument(
+        { $or: [{ documentId: ref }, { slug: ref }] },
+        locale,
+        status
+      );
+      return doc ? compileAsset(doc, locale, [], new Map(), status) : null;
     },
 
     /** The published chunk `slug`, compiled, in `locale` or else the default locale. */

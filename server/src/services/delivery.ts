@@ -6,7 +6,12 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
-import { resolveAsset, type ExperimentAssignment, type SlotExplain } from '../core/assembly';
+import {
+  resolveAsset,
+  type CompiledAsset,
+  type ExperimentAssignment,
+  type SlotExplain,
+} from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
 import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
@@ -57,6 +62,26 @@ export interface AssetDelivery {
 /** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
+/** Resolves a compiled asset for a context and renders it: what delivery and the preview share. */
+/** `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate). */
+function assemble(
+  asset: CompiledAsset,
+  context: Context,
+  format: Format,
+  now: number,
+  visitorId: string | null = null
+) {
+  const resolution = resolveAsset(asset, context, now, visitorId);
+  const assembly = deliverAssembly(asset, resolution, format, context);
+  const data: AssetDelivery['data'] = {
+    slug: asset.slug,
+    locale: asset.locale,
+    format,
+    slots: assembly.slots,
+  };
+  return { resolution, assembly, data };
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
@@ -83,7 +108,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const known = await getService('content').personaSlugs();
     let param: string | null = null;
     if (requested !== undefined) {
-      if (!config().allowPersonaParam) {
+      if (!getService('settings').current().allowPersonaParam) {
         warnings.push(
           `The persona parameter is disabled on this server; '${requested}' was ignored`
         );
@@ -110,12 +135,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   function buildRequestContext(facts: RequestFacts) {
     const geoHeaders = Object.fromEntries(
-      Object.entries(config().geoHeaders ?? {}).map(([k, v]) => [k, v?.toLowerCase()])
+      Object.entries(getService('settings').current().geoHeaders).map(([k, v]) => [
+        k,
+        v?.toLowerCase(),
+      ])
     );
     return buildContext(facts, geoHeaders);
   }
 
   return {
+    resolveLocale,
+    assemble,
+
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const locale = await resolveLocale(request.facts.query.locale);
       const asset = await getService('content').asset(request.slug, locale);
@@ -129,7 +160,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (locale) context.locale = locale;
 
       const now = request.facts.now.getTime();
-      const resolution = resolveAsset(asset, context, now, request.visitor.id);
+      const { resolution, assembly, data } = assemble(
+        asset,
+        context,
+        request.format,
+        now,
+        request.visitor.id
+      );
       // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
       const counted =
         request.visitor.id !== null &&
@@ -143,7 +180,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           now
         );
       }
-      const assembly = deliverAssembly(asset, resolution, request.format, context);
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
@@ -180,12 +216,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       return {
-        data: {
-          slug: asset.slug,
-          locale: asset.locale,
-          format: request.format,
-          slots: assembly.slots,
-        },
+        data,
         meta,
         varyOn: [...varyOn],
         personal,

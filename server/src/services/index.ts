@@ -2,20 +2,26 @@ import audience from './audience';
 import cache from './cache';
 import content from './content';
 import delivery from './delivery';
+import editor from './editor';
 import experiments from './experiments';
 import insights from './insights';
+import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
 import redis from './redis';
+import settings from './settings';
 
 export default {
   audience,
   cache,
   content,
   delivery,
+  editor,
   experiments,
   insights,
+  preview,
   profiles,
   'rate-limit': rateLimit,
   redis,
+  settings,
 };

@@ -12,6 +12,7 @@ import { UIDS } from '../content-types';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
 import type { Context } from '../core/types';
 import { declaredTraits, traitAttribute } from '../traits';
+import { getService } from '../utils';
 
 /** A new visit starts after this long without a request. */
 const SESSION_GAP_MS = 30 * 60 * 1000;
@@ -267,7 +268,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Whether this request lets Mosaic remember the visitor. */
     consented(signal: boolean | undefined): boolean {
-      return config().consent === 'implied' ? signal !== false : signal === true;
+      return getService('settings', strapi).current().consent === 'implied'
+        ? signal !== false
+        : signal === true;
     },
 
     /**
@@ -394,7 +397,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Retention: drops profiles unseen, and events older, than the configured period. */
     async purge(now: number) {
-      const cutoff = now - config().retentionDays * DAY_MS;
+      const cutoff = now - getService('settings', strapi).current().retentionDays * DAY_MS;
       const { profiles, events } = tables();
       return knex().transaction(async (trx) => {
         const stale = trx(profiles.name)

@@ -1,0 +1,96 @@
+/**
+ * "Where used", in the Content Manager's edit view of a chunk or an asset: every asset and slot that
+ * offers it, and the assets that nest those, so an editor sees the impact before changing it.
+ */
+import { Box, Flex, Link, Typography } from '@strapi/design-system';
+import { useIntl } from 'react-intl';
+
+import { useMosaicApi } from '../api/client';
+import { useLoad } from '../hooks/useLoad';
+import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
+import { PLUGIN_ID } from '../pluginId';
+import { getTranslation } from '../utils/getTranslation';
+
+const MODELS = ['plugin::mosaic.chunk', 'plugin::mosaic.asset'];
+
+interface PanelProps {
+  model: string;
+  documentId?: string;
+}
+
+const builderLink = (documentId: string) => `/admin/plugins/${PLUGIN_ID}/assets/${documentId}`;
+
+const WhereUsedList = ({ documentId }: { documentId: string }) => {
+  const { formatMessage } = useIntl();
+  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
+    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const api = useMosaicApi();
+  const uses = useLoad(() => api.whereUsed(documentId), documentId);
+
+  if (uses.failure) return <Typography textColor="danger600">{uses.failure.message}</Typography>;
+  if (!uses.data)
+    return <Typography textColor="neutral600">{t('whereUsed.loading', 'Looking…')}</Typography>;
+  const { direct, nested } = uses.data;
+  if (direct.length === 0 && nested.length === 0) {
+    return (
+      <Typography variant="pi" textColor="neutral600">
+        {t(
+          'whereUsed.none',
+          'Not used in any asset yet. Add it to a slot in Mosaic’s assembly builder.'
+        )}
+      </Typography>
+    );
+  }
+  return (
+    <Flex direction="column" alignItems="stretch" gap={2} width="100%" data-testid="where-used">
+      <Typography variant="pi" textColor="neutral600">
+        {t(
+          'whereUsed.impact',
+          'Changing it changes {count, plural, one {# asset} other {# assets}}:',
+          {
+            count: direct.length + nested.length,
+          }
+        )}
+      </Typography>
+      {direct.map(({ asset, slots }) => (
+        <Box
+          key={asset.documentId}
+          padding={2}
+          hasRadius
+          borderStyle="solid"
+          borderWidth="1px"
+          borderColor="neutral200"
+        >
+          <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
+          <Typography tag="p" variant="pi" textColor="neutral600">
+            {t('whereUsed.slots', 'in {slots}', { slots: slots.join(', ') })}
+          </Typography>
+        </Box>
+      ))}
+      {nested.map(({ asset, path }) => (
+        <Box
+          key={`${asset.documentId}-${path.join('/')}`}
+          padding={2}
+          hasRadius
+          background="neutral100"
+        >
+          <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
+          <Typography tag="p" variant="pi" textColor="neutral600">
+            {t('whereUsed.nested', 'nests it through {path}', { path: path.join(' → ') })}
+          </Typography>
+        </Box>
+      ))}
+    </Flex>
+  );
+};
+
+/** A Content Manager side panel: a hook-like description, as Strapi's own panels are. */
+export const WhereUsedPanel = ({ model, documentId }: PanelProps) => {
+  const { formatMessage } = useIntl();
+  const { canRead } = useMosaicPermissions();
+  if (!MODELS.includes(model) || !documentId || documentId === 'create' || !canRead) return null;
+  return {
+    title: formatMessage({ id: getTranslation('whereUsed.title'), defaultMessage: 'Where used' }),
+    content: <WhereUsedList documentId={documentId} />,
+  };
+};

@@ -1,0 +1,391 @@
+/**
+ * The assembly builder for one asset: its slots and candidates on the left, the live preview on the
+ * right, and tabs for side by side and coverage. Changes stay local until Save (the draft) or
+ * Publish; server validation errors land next to the field they are about.
+ */
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Grid,
+  Main,
+  Tabs,
+  TextInput,
+  Typography,
+} from '@strapi/design-system';
+import { Check, Plus } from '@strapi/icons';
+import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useMemo, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
+
+import type { EditorAsset, EditorCandidate, EditorSlot } from '../../../contracts/admin';
+import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { ComparePanel } from '../components/ComparePanel';
+import { CoveragePanel } from '../components/CoveragePanel';
+import { PickerModal } from '../components/PickerModal';
+import { PreviewPanel } from '../components/PreviewPanel';
+import { SlotCard } from '../components/SlotCard';
+import { StatusBadge } from '../components/TagBadges';
+import { useLoad } from '../hooks/useLoad';
+import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
+import { useT } from '../hooks/useT';
+import {
+  addCandidates,
+  addSlot,
+  diffAsset,
+  errorsAt,
+  generalErrors,
+  hasBlockingHints,
+  isDirty,
+  moveCandidate,
+  removeCandidate,
+  removeSlot,
+  slotErrors,
+  toSaveBody,
+  updateSlot,
+  validationHints,
+} from '../utils/builder';
+
+export const BuilderPage = () => {
+  const t = useT();
+  const api = useMosaicApi();
+  const { toggleNotification } = useNotification();
+  const { documentId = '' } = useParams();
+  const [search] = useSearchParams();
+  const locale = search.get('locale');
+  const { canEdit, canPreview } = useMosaicPermissions();
+
+  const loaded = useLoad(() => api.getAsset(documentId, locale), `${documentId}|${locale}`);
+  const taxonomy = useLoad(api.taxonomy, 'taxonomy');
+  const [saved, setSaved] = useState<EditorAsset | null>(null);
+  const [title, setTitle] = useState('');
+  const [slots, setSlots] = useState<EditorSlot[]>([]);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
+  const [picking, setPicking] = useState<number | null>(null);
+  const [tab, setTab] = useState('assembly');
+
+  const adopt = (asset: EditorAsset) => {
+    setSaved(asset);
+    setTitle(asset.title);
+    setSlots(asset.slots);
+  };
+  useEffect(() => {
+    if (loaded.data) adopt(loaded.data);
+  }, [loaded.data]);
+
+  const diff = useMemo(
+    () => (saved ? diffAsset(saved, { title, slots }) : null),
+    [saved, title, slots]
+  );
+  const dirty = diff ? isDirty(diff) : false;
+  const hints = useMemo(() => validationHints(slots), [slots]);
+  const blocked = hasBlockingHints(hints);
+
+  // Leaving the page with unsaved work asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  if (loaded.failure) {
+    return loaded.failure.status === 404 ? (
+      <Page.Error />
+    ) : (
+      <Main>
+        <Layouts.Header
+          title={t('builder.error', 'The asset could not be loaded')}
+          navigationAction={<BackButton />}
+        />
+        <Layouts.Content>
+          <Alert variant="danger" closeLabel={t('action.close', 'Close')}>
+            {loaded.failure.message}
+          </Alert>
+        </Layouts.Content>
+      </Main>
+    );
+  }
+  if (!saved) return <Page.Loading />;
+
+  const save = async (): Promise<EditorAsset | null> => {
+    setFailure(null);
+    try {
+      const asset = await api.saveAsset(saved.documentId, saved.locale, toSaveBody(title, slots));
+      adopt(asset);
+      return asset;
+    } catch (error) {
+      setFailure(toFailure(error));
+      return null;
+    }
+  };
+
+  const onSave = async () => {
+    setBusy('save');
+    if (await save()) {
+      toggleNotification({ type: 'success', message: t('builder.saved', 'Draft saved') });
+    }
+    setBusy(null);
+  };
+
+  const onPublish = async () => {
+    setBusy('publish');
+    const ready = dirty ? await save() : saved;
+    if (ready) {
+      try {
+        adopt(await api.publishAsset(ready.documentId, ready.locale));
+        toggleNotification({
+          type: 'success',
+          message: t('builder.published', 'Published: readers now get this assembly'),
+        });
+      } catch (error) {
+        setFailure(toFailure(error));
+      }
+    }
+    setBusy(null);
+  };
+
+  const errors = failure?.errors ?? [];
+  const banner = failure ? generalErrors(errors, slots.length) : [];
+  const version = `${saved.updatedAt}|${saved.status}`;
+  const changes = diff
+    ? [
+        diff.titleChanged && t('builder.diff.title', 'title'),
+        diff.addedSlots.length > 0 &&
+          t('builder.diff.added', 'added: {keys}', { keys: diff.addedSlots.join(', ') }),
+        diff.removedSlots.length > 0 &&
+          t('builder.diff.removed', 'removed: {keys}', { keys: diff.removedSlots.join(', ') }),
+        diff.changedSlots.length > 0 &&
+          t('builder.diff.changed', 'changed: {keys}', { keys: diff.changedSlots.join(', ') }),
+        diff.reordered && t('builder.diff.reordered', 'slots reordered'),
+      ].filter(Boolean)
+    : [];
+
+  return (
+    <Main>
+      <Layouts.Header
+        navigationAction={<BackButton />}
+        title={title || saved.slug}
+        subtitle={
+          <Flex gap={2}>
+            <Typography textColor="neutral600">
+              {saved.slug}
+              {saved.locale ? ` · ${saved.locale}` : ''}
+            </Typography>
+            <StatusBadge status={saved.status} />
+            {dirty && (
+              <Badge variant="warning" data-testid="dirty">
+                {t('builder.unsaved', 'Unsaved changes')}
+              </Badge>
+            )}
+          </Flex>
+        }
+        primaryAction={
+          <Flex gap={2}>
+            <Button
+              variant="secondary"
+              onClick={onSave}
+              loading={busy === 'save'}
+              disabled={!canEdit || !dirty || blocked || busy !== null}
+            >
+              {t('builder.save', 'Save draft')}
+            </Button>
+            <Button
+              startIcon={<Check />}
+              onClick={onPublish}
+              loading={busy === 'publish'}
+              disabled={
+                !canEdit || blocked || busy !== null || (!dirty && saved.status === 'published')
+              }
+            >
+              {t('builder.publish', 'Publish')}
+            </Button>
+          </Flex>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" gap={4} alignItems="stretch">
+          {!canEdit && (
+            <Alert variant="default" closeLabel={t('action.close', 'Close')}>
+              {t(
+                'builder.readonly',
+                'You can look but not change: your role does not allow editing Mosaic assets.'
+              )}
+            </Alert>
+          )}
+          {failure?.cycle && (
+            <Alert
+              variant="danger"
+              closeLabel={t('action.close', 'Close')}
+              title={t('builder.cycle', 'An asset cannot contain itself')}
+              data-testid="cycle-error"
+            >
+              {t(
+                'builder.cycle.path',
+                'Nesting these assets makes a loop: {path}. Remove one of the nested assets.',
+                {
+                  path: failure.cycle.join(' → '),
+                }
+              )}
+            </Alert>
+          )}
+          {failure && !failure.cycle && (banner.length > 0 || errors.length === 0) && (
+            <Alert
+              variant="danger"
+              closeLabel={t('action.close', 'Close')}
+              title={t('builder.refused', 'Not saved')}
+              onClose={() => setFailure(null)}
+            >
+              {banner.length > 0 ? banner.join(' · ') : failure.message}
+            </Alert>
+          )}
+          {failure && errors.length > 0 && banner.length === 0 && (
+            <Alert
+              variant="danger"
+              closeLabel={t('action.close', 'Close')}
+              title={t('builder.refused', 'Not saved')}
+            >
+              {t('builder.refused.fields', 'Fix the fields marked in red below, then save again.')}
+            </Alert>
+          )}
+          {dirty && changes.length > 0 && (
+            <Typography variant="pi" textColor="neutral600">
+              {t('builder.diff', 'Since the last save: {changes}', {
+                changes: changes.join(' · '),
+              })}
+            </Typography>
+          )}
+          <Tabs.Root value={tab} onValueChange={setTab}>
+            <Tabs.List aria-label={t('builder.tabs', 'Views of the asset')}>
+              <Tabs.Trigger value="assembly">{t('builder.tab.assembly', 'Assembly')}</Tabs.Trigger>
+              <Tabs.Trigger value="compare" disabled={!canPreview}>
+                {t('builder.tab.compare', 'Side by side')}
+              </Tabs.Trigger>
+              <Tabs.Trigger value="coverage">{t('builder.tab.coverage', 'Coverage')}</Tabs.Trigger>
+            </Tabs.List>
+            <Tabs.Content value="assembly">
+              <Box paddingTop={4}>
+                <Grid.Root gap={4}>
+                  <Grid.Item
+                    col={canPreview ? 7 : 12}
+                    s={12}
+                    direction="column"
+                    alignItems="stretch"
+                  >
+                    <Flex direction="column" gap={4} alignItems="stretch">
+                      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
+                        <Field.Root name="title" error={errorsAt(errors, 'title')[0]}>
+                          <Field.Label>{t('builder.title', 'Title')}</Field.Label>
+                          <TextInput
+                            value={title}
+                            disabled={!canEdit}
+                            onChange={(e) => setTitle(e.target.value)}
+                          />
+                          <Field.Error />
+                        </Field.Root>
+                      </Box>
+                      {slots.length === 0 && (
+                        <Box padding={6} background="neutral0" hasRadius shadow="tableShadow">
+                          <Typography tag="p" fontWeight="bold">
+                            {t('builder.empty.title', 'This asset has no slots yet')}
+                          </Typography>
+                          <Typography tag="p" textColor="neutral600">
+                            {t(
+                              'builder.empty',
+                              'A slot is a place in the asset, such as "hero", "body" or "cta". Add one, then add the chunks it may show.'
+                            )}
+                          </Typography>
+                        </Box>
+                      )}
+                      {slots.map((slot, index) => (
+                        <SlotCard
+                          key={index}
+                          slot={slot}
+                          index={index}
+                          errors={slotErrors(errors, index)}
+                          hints={hints.filter((h) => h.slot === index)}
+                          canEdit={canEdit}
+                          onChange={(change) => setSlots((s) => updateSlot(s, index, change))}
+                          onRemove={() => setSlots((s) => removeSlot(s, index))}
+                          onAddCandidates={() => setPicking(index)}
+                          onMoveCandidate={(from, to) =>
+                            setSlots((s) => moveCandidate(s, index, from, to))
+                          }
+                          onRemoveCandidate={(candidate) =>
+                            setSlots((s) => removeCandidate(s, index, candidate))
+                          }
+                        />
+                      ))}
+                      <Box>
+                        <Button
+                          variant="secondary"
+                          startIcon={<Plus />}
+                          disabled={!canEdit}
+                          onClick={() => setSlots((s) => addSlot(s))}
+                        >
+                          {t('builder.slot.add', 'Add a slot')}
+                        </Button>
+                      </Box>
+                    </Flex>
+                  </Grid.Item>
+                  {canPreview && (
+                    <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+                      <PreviewPanel
+                        asset={saved.documentId}
+                        locale={saved.locale}
+                        taxonomy={taxonomy.data}
+                        version={version}
+                        dirty={dirty}
+                      />
+                    </Grid.Item>
+                  )}
+                </Grid.Root>
+              </Box>
+            </Tabs.Content>
+            <Tabs.Content value="compare">
+              <Box paddingTop={4}>
+                {tab === 'compare' && (
+                  <ComparePanel
+                    asset={saved.documentId}
+                    locale={saved.locale}
+                    taxonomy={taxonomy.data}
+                    version={version}
+                  />
+                )}
+              </Box>
+            </Tabs.Content>
+            <Tabs.Content value="coverage">
+              <Box paddingTop={4}>
+                {tab === 'coverage' && (
+                  <CoveragePanel
+                    documentId={saved.documentId}
+                    locale={saved.locale}
+                    version={version}
+                  />
+                )}
+              </Box>
+            </Tabs.Content>
+          </Tabs.Root>
+        </Flex>
+      </Layouts.Content>
+      {picking !== null && slots[picking] && (
+        <PickerModal
+          slotKey={slots[picking].key}
+          taxonomy={taxonomy.data}
+          locale={saved.locale}
+          assetDocumentId={saved.documentId}
+          existing={slots[picking].candidates}
+          onClose={() => setPicking(null)}
+          onAdd={(candidates: EditorCandidate[]) => {
+            setSlots((s) => addCandidates(s, picking, candidates));
+            setPicking(null);
+          }}
+        />
+      )}
+    </Main>
+  );
+};

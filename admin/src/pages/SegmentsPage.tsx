@@ -1,0 +1,505 @@
+/**
+ * Segments: the list of segments and an editor for one. The rule is built as groups of conditions
+ * or written as JSON (each view follows the other), checked by the server as it changes, tried on a
+ * sample context, and sized by the audience estimate before it is saved.
+ */
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Grid,
+  Main,
+  NumberInput,
+  TextButton,
+  Textarea,
+  TextInput,
+  Typography,
+} from '@strapi/design-system';
+import { Plus } from '@strapi/icons';
+import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useMemo, useState } from 'react';
+
+import type { GetTaxonomy } from '../../../contracts/admin';
+import { toFailure, useMosaicApi, type ApiFailure, type AudienceEstimate } from '../api/client';
+import { RuleBuilder } from '../components/RuleBuilder';
+import { useLoad } from '../hooks/useLoad';
+import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
+import { useT } from '../hooks/useT';
+import { errorsAt } from '../utils/builder';
+import {
+  emptyGroup,
+  pruneTree,
+  ruleToTree,
+  treeToRule,
+  type RuleGroup,
+  type ValueType,
+} from '../utils/ruleTree';
+
+type Segment = GetTaxonomy.Response['data']['segments'][number];
+
+const SAMPLE_CONTEXT = JSON.stringify(
+  { country: 'DE', device: 'mobile', referrer: 'https://t.co/abc', utm: { source: 'twitter' } },
+  null,
+  2
+);
+
+const SegmentEditor = ({
+  segment,
+  taxonomy,
+  onSaved,
+}: {
+  segment: Segment | null;
+  taxonomy: GetTaxonomy.Response['data'];
+  onSaved: (documentId: string) => void;
+}) => {
+  const t = useT();
+  const api = useMosaicApi();
+  const { toggleNotification } = useNotification();
+  const { canEdit } = useMosaicPermissions();
+  const types = useMemo(
+    () => Object.fromEntries(taxonomy.contextFields.map((f) => [f.field, f.type as ValueType])),
+    [taxonomy.contextFields]
+  );
+
+  const [name, setName] = useState(segment?.name ?? '');
+  const [slug, setSlug] = useState(segment?.slug ?? '');
+  const [priority, setPriority] = useState<number | undefined>(segment?.priority ?? 0);
+  const [rule, setRule] = useState<unknown>(segment?.rule ?? {});
+  const [tree, setTree] = useState<RuleGroup | null>(() => ruleToTree(segment?.rule ?? null));
+  const [json, setJson] = useState(JSON.stringify(segment?.rule ?? {}, null, 2));
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [check, setCheck] = useState<{
+    valid: boolean;
+    errors: Array<{ path: string[]; message: string }>;
+  } | null>(null);
+  const [sample, setSample] = useState(SAMPLE_CONTEXT);
+  const [testResult, setTestResult] = useState<{ matches: boolean } | ApiFailure | null>(null);
+  const [audience, setAudience] = useState<AudienceEstimate | ApiFailure | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const fromTree = (next: RuleGroup) => {
+    setTree(next);
+    const pruned = pruneTree(next);
+    const built = pruned ? treeToRule(pruned, types) : {};
+    setRule(built);
+    setJson(JSON.stringify(built, null, 2));
+    setJsonError(null);
+  };
+  const fromJson = (text: string) => {
+    setJson(text);
+    try {
+      const parsed: unknown = JSON.parse(text);
+      setRule(parsed);
+      setJsonError(null);
+      setTree(ruleToTree(parsed));
+    } catch (error) {
+      setJsonError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  // The server is the judge of a rule: ask it after each pause in typing.
+  const ruleText = JSON.stringify(rule);
+  useEffect(() => {
+    if (jsonError) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      const parsed: unknown = JSON.parse(ruleText);
+      api
+        .validateRule(parsed)
+        .then((result) => current && setCheck(result))
+        .catch(
+          (error: unknown) =>
+            current &&
+            setCheck({ valid: false, errors: [{ path: [], message: toFailure(error).message }] })
+        );
+      setAudience(null);
+      setTestResult(null);
+    }, 400);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, ruleText, jsonError]);
+
+  const runTest = async () => {
+    try {
+      const context = JSON.parse(sample) as Record<string, unknown>;
+      setTestResult(await api.testRule({ rule, context }));
+    } catch (error) {
+      setTestResult(
+        error instanceof SyntaxError
+          ? {
+              status: null,
+              message: t(
+                'segments.sample.invalid',
+                'The sample context is not valid JSON: {error}',
+                { error: error.message }
+              ),
+              errors: [],
+              cycle: null,
+            }
+          : toFailure(error)
+      );
+    }
+  };
+  const runAudience = async () => {
+    try {
+      setAudience(await api.audience(rule));
+    } catch (error) {
+      setAudience(toFailure(error));
+    }
+  };
+  const save = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const result = await api.saveSegment(segment?.documentId ?? null, {
+        name,
+        ...(slug ? { slug } : {}),
+        priority: priority ?? 0,
+        rule,
+      });
+      toggleNotification({ type: 'success', message: t('segments.saved', 'Segment saved') });
+      onSaved(result.documentId);
+    } catch (error) {
+      setFailure(toFailure(error));
+    }
+    setBusy(false);
+  };
+
+  const ruleErrors = [
+    ...(check?.valid === false ? check.errors : []),
+    ...(failure?.errors
+      .filter((e) => e.path[0] === 'rule')
+      .map((e) => ({ ...e, path: e.path.slice(1) })) ?? []),
+  ];
+  const isFailure = (value: unknown): value is ApiFailure =>
+    typeof value === 'object' && value !== null && 'message' in value;
+
+  return (
+    <Flex direction="column" gap={4} alignItems="stretch">
+      {failure && (
+        <Alert
+          variant="danger"
+          closeLabel={t('action.close', 'Close')}
+          title={t('segments.refused', 'Not saved')}
+        >
+          {failure.message}
+        </Alert>
+      )}
+      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
+        <Grid.Root gap={4}>
+          <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+            <Field.Root
+              name="segment-name"
+              required
+              error={errorsAt(failure?.errors ?? [], 'name')[0]}
+            >
+              <Field.Label>{t('segments.name', 'Name')}</Field.Label>
+              <TextInput
+                value={name}
+                disabled={!canEdit}
+                onChange={(e) => setName(e.target.value)}
+              />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+            <Field.Root
+              name="segment-slug"
+              error={errorsAt(failure?.errors ?? [], 'slug')[0]}
+              hint={t('segments.slug.hint', 'Made from the name when empty')}
+            >
+              <Field.Label>{t('segments.slug', 'Slug')}</Field.Label>
+              <TextInput
+                value={slug}
+                disabled={!canEdit}
+                onChange={(e) => setSlug(e.target.value)}
+              />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+          <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+            <Field.Root
+              name="segment-priority"
+              error={errorsAt(failure?.errors ?? [], 'priority')[0]}
+              hint={t('segments.priority.hint', 'Higher wins in "best" slots')}
+            >
+              <Field.Label>{t('segments.priority', 'Priority')}</Field.Label>
+              <NumberInput value={priority} disabled={!canEdit} onValueChange={setPriority} />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Grid.Item>
+        </Grid.Root>
+      </Box>
+
+      <Grid.Root gap={4}>
+        <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+            <Typography variant="delta" tag="h2">
+              {t('segments.rule', 'Who is in this segment')}
+            </Typography>
+            <Box paddingTop={3}>
+              {tree ? (
+                <RuleBuilder
+                  tree={tree}
+                  fields={taxonomy.contextFields}
+                  operators={taxonomy.operators}
+                  disabled={!canEdit}
+                  onChange={fromTree}
+                />
+              ) : (
+                <Flex direction="column" gap={2} alignItems="flex-start">
+                  <Typography textColor="neutral600">
+                    {t(
+                      'segments.jsonOnly',
+                      'This rule uses something the builder cannot show ($not, $event or a nested form). Edit it as JSON, or start again with conditions.'
+                    )}
+                  </Typography>
+                  <TextButton
+                    startIcon={<Plus />}
+                    disabled={!canEdit}
+                    onClick={() => fromTree(emptyGroup())}
+                  >
+                    {t('segments.restart', 'Start again with conditions')}
+                  </TextButton>
+                </Flex>
+              )}
+            </Box>
+          </Box>
+        </Grid.Item>
+        <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+            <Field.Root
+              name="segment-json"
+              error={jsonError ?? undefined}
+              hint={t(
+                'segments.json.hint',
+                'Strapi filter syntax, e.g. { "geo": { "country": { "$in": ["DE"] } } }'
+              )}
+            >
+              <Field.Label>{t('segments.json', 'Rule as JSON')}</Field.Label>
+              <Textarea
+                value={json}
+                disabled={!canEdit}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => fromJson(e.target.value)}
+                style={{ fontFamily: 'monospace', minHeight: 200 }}
+              />
+              <Field.Hint />
+              <Field.Error />
+            </Field.Root>
+          </Box>
+        </Grid.Item>
+      </Grid.Root>
+
+      <Box
+        background="neutral0"
+        hasRadius
+        shadow="tableShadow"
+        padding={4}
+        data-testid="rule-check"
+      >
+        {check === null ? (
+          <Typography textColor="neutral600">
+            {t('segments.checking', 'Checking the rule…')}
+          </Typography>
+        ) : ruleErrors.length === 0 ? (
+          <Typography textColor="success600">
+            {t('segments.valid', '✓ The rule is valid.')}
+          </Typography>
+        ) : (
+          <Flex direction="column" alignItems="flex-start" gap={1} role="alert">
+            <Typography fontWeight="bold" textColor="danger600">
+              {t('segments.invalid', 'The rule cannot be saved yet:')}
+            </Typography>
+            {ruleErrors.map((e) => (
+              <Typography key={`${e.path.join('.')}-${e.message}`} textColor="danger600">
+                {e.path.length ? <code>rule.{e.path.join('.')}</code> : null} {e.message}
+              </Typography>
+            ))}
+          </Flex>
+        )}
+      </Box>
+
+      <Grid.Root gap={4}>
+        <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+            <Field.Root
+              name="segment-sample"
+              hint={t(
+                'segments.sample.hint',
+                'A reader to try the rule on: country, device, referrer, utm, language, returning…'
+              )}
+            >
+              <Field.Label>{t('segments.sample', 'Sample context')}</Field.Label>
+              <Textarea
+                value={sample}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSample(e.target.value)}
+                style={{ fontFamily: 'monospace', minHeight: 120 }}
+              />
+              <Field.Hint />
+            </Field.Root>
+            <Flex gap={3} paddingTop={3}>
+              <Button variant="secondary" onClick={runTest} disabled={check?.valid === false}>
+                {t('segments.test', 'Test the rule')}
+              </Button>
+              {testResult &&
+                (isFailure(testResult) ? (
+                  <Typography textColor="danger600">{testResult.message}</Typography>
+                ) : testResult.matches ? (
+                  <Badge variant="success" data-testid="test-result">
+                    {t('segments.test.match', 'This reader is in the segment')}
+                  </Badge>
+                ) : (
+                  <Badge variant="danger" data-testid="test-result">
+                    {t('segments.test.nomatch', 'This reader is not in the segment')}
+                  </Badge>
+                ))}
+            </Flex>
+          </Box>
+        </Grid.Item>
+        <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+            <Typography variant="delta" tag="h2">
+              {t('segments.audience', 'Audience')}
+            </Typography>
+            <Typography tag="p" variant="pi" textColor="neutral600">
+              {t(
+                'segments.audience.help',
+                'How many known visitor profiles the rule matches today.'
+              )}
+            </Typography>
+            <Flex gap={3} paddingTop={3}>
+              <Button variant="secondary" onClick={runAudience} disabled={check?.valid === false}>
+                {t('segments.audience.run', 'Estimate')}
+              </Button>
+              {audience &&
+                (isFailure(audience) ? (
+                  <Typography textColor="danger600">{audience.message}</Typography>
+                ) : (
+                  <Typography data-testid="audience">
+                    {t(
+                      'segments.audience.result',
+                      '{exact, select, true {} other {about }}{matching} of {total} profiles',
+                      {
+                        matching: audience.matching,
+                        total: audience.total,
+                        exact: audience.exact,
+                      }
+                    )}
+                  </Typography>
+                ))}
+            </Flex>
+          </Box>
+        </Grid.Item>
+      </Grid.Root>
+
+      <Flex justifyContent="flex-end">
+        <Button
+          onClick={save}
+          loading={busy}
+          disabled={!canEdit || name.trim() === '' || Boolean(jsonError) || check?.valid === false}
+        >
+          {t('segments.save', 'Save the segment')}
+        </Button>
+      </Flex>
+    </Flex>
+  );
+};
+
+export const SegmentsPage = () => {
+  const t = useT();
+  const api = useMosaicApi();
+  const taxonomy = useLoad(api.taxonomy, 'taxonomy');
+  const [selected, setSelected] = useState<string | 'new' | null>(null);
+  const { canEdit } = useMosaicPermissions();
+
+  if (taxonomy.failure) return <Page.Error />;
+  if (!taxonomy.data) return <Page.Loading />;
+  const segments = taxonomy.data.segments;
+  const current = segments.find((s) => s.documentId === selected) ?? null;
+
+  return (
+    <Main>
+      <Layouts.Header
+        navigationAction={<BackButton />}
+        title={t('segments.title', 'Segment rules')}
+        subtitle={t(
+          'segments.subtitle',
+          'Groups of readers, recognized from what their request tells: country, referrer, campaign, device, time, behaviour'
+        )}
+        primaryAction={
+          <Button startIcon={<Plus />} disabled={!canEdit} onClick={() => setSelected('new')}>
+            {t('segments.create', 'New segment')}
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Grid.Root gap={4}>
+          <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
+            <Box background="neutral0" hasRadius shadow="tableShadow" padding={3} width="100%">
+              {segments.length === 0 ? (
+                <Typography textColor="neutral600">
+                  {t(
+                    'segments.empty',
+                    'No segment yet. Create one: for example visitors from Germany, or from a campaign.'
+                  )}
+                </Typography>
+              ) : (
+                <Flex
+                  direction="column"
+                  alignItems="stretch"
+                  gap={1}
+                  tag="nav"
+                  aria-label={t('segments.list', 'Segments')}
+                >
+                  {segments.map((s) => (
+                    <Button
+                      key={s.documentId}
+                      variant={s.documentId === selected ? 'default' : 'ghost'}
+                      onClick={() => setSelected(s.documentId)}
+                      fullWidth
+                      justifyContent="flex-start"
+                    >
+                      {s.name}
+                    </Button>
+                  ))}
+                </Flex>
+              )}
+            </Box>
+          </Grid.Item>
+          <Grid.Item col={9} s={12} direction="column" alignItems="stretch">
+            {selected === null ? (
+              <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} width="100%">
+                <Typography textColor="neutral600">
+                  {t(
+                    'segments.pick',
+                    'Pick a segment on the left to see and change its rule, or create a new one.'
+                  )}
+                </Typography>
+              </Box>
+            ) : (
+              <Box width="100%">
+                <SegmentEditor
+                  key={`${selected}-${current ? 'known' : 'new'}`}
+                  segment={current}
+                  taxonomy={taxonomy.data}
+                  onSaved={(documentId) => {
+                    taxonomy.reload();
+                    setSelected(documentId);
+                  }}
+                />
+              </Box>
+            )}
+          </Grid.Item>
+        </Grid.Root>
+      </Layouts.Content>
+    </Main>
+  );
+};

@@ -1,0 +1,244 @@
+/** Settings → Mosaic: delivery and privacy options, stored in the plugin store over the config file. */
+import {
+  Alert,
+  Box,
+  Button,
+  Field,
+  Flex,
+  Grid,
+  Main,
+  NumberInput,
+  SingleSelect,
+  SingleSelectOption,
+  TextInput,
+  Toggle,
+  Typography,
+} from '@strapi/design-system';
+import { Check } from '@strapi/icons';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useState } from 'react';
+
+import type { MosaicSettings } from '../../../contracts/admin';
+import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { useLoad } from '../hooks/useLoad';
+import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
+import { useT } from '../hooks/useT';
+import { errorsAt } from '../utils/builder';
+
+/** Checks made before asking the server, which checks again. */
+export function settingsProblems(
+  settings: MosaicSettings
+): Array<{ path: string[]; code: string }> {
+  const problems: Array<{ path: string[]; code: string }> = [];
+  if (!Number.isInteger(settings.cacheMaxAge) || settings.cacheMaxAge < 0) {
+    problems.push({ path: ['cacheMaxAge'], code: 'cacheMaxAge' });
+  }
+  if (!Number.isInteger(settings.retentionDays) || settings.retentionDays < 1) {
+    problems.push({ path: ['retentionDays'], code: 'retentionDays' });
+  }
+  for (const key of ['country', 'region', 'city'] as const) {
+    const header = settings.geoHeaders[key];
+    if (header && !/^[A-Za-z0-9-]+$/.test(header))
+      problems.push({ path: ['geoHeaders', key], code: 'header' });
+  }
+  return problems;
+}
+
+const SettingsPage = () => {
+  const t = useT();
+  const api = useMosaicApi();
+  const { toggleNotification } = useNotification();
+  const { canSettings, loading } = useMosaicPermissions();
+  const loaded = useLoad(canSettings ? api.getSettings : null, String(canSettings));
+  const [settings, setSettings] = useState<MosaicSettings | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (loaded.data) setSettings(loaded.data);
+  }, [loaded.data]);
+
+  if (loading) return <Page.Loading />;
+  if (!canSettings) return <Page.NoPermissions />;
+  if (loaded.failure) return <Page.Error />;
+  if (!settings) return <Page.Loading />;
+
+  const local = settingsProblems(settings);
+  const messages: Record<string, string> = {
+    cacheMaxAge: t('settings.error.cacheMaxAge', 'Enter a whole number of seconds, 0 or more.'),
+    retentionDays: t('settings.error.retentionDays', 'Enter a whole number of days, at least 1.'),
+    header: t(
+      'settings.error.header',
+      'A header name has only letters, digits and dashes, e.g. cf-ipcountry.'
+    ),
+  };
+  const errorFor = (...path: string[]) =>
+    errorsAt(failure?.errors ?? [], ...path)[0] ??
+    (local.find((p) => p.path.join('.') === path.join('.'))
+      ? messages[local.find((p) => p.path.join('.') === path.join('.'))!.code]
+      : undefined);
+
+  const save = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      setSettings(await api.saveSettings(settings));
+      toggleNotification({ type: 'success', message: t('settings.saved', 'Settings saved') });
+    } catch (error) {
+      setFailure(toFailure(error));
+    }
+    setBusy(false);
+  };
+  const set = (change: Partial<MosaicSettings>) => setSettings({ ...settings, ...change });
+  const setHeader = (key: 'country' | 'region' | 'city', value: string) => {
+    const geoHeaders = { ...settings.geoHeaders, [key]: value || undefined };
+    if (!value) delete geoHeaders[key];
+    set({ geoHeaders });
+  };
+
+  return (
+    <Main>
+      <Layouts.Header
+        title={t('settings.title', 'Mosaic')}
+        subtitle={t('settings.subtitle', 'How Mosaic delivers content and treats visitor data')}
+        primaryAction={
+          <Button startIcon={<Check />} onClick={save} loading={busy} disabled={local.length > 0}>
+            {t('action.save', 'Save')}
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" gap={4} alignItems="stretch">
+          {failure && (
+            <Alert
+              variant="danger"
+              closeLabel={t('action.close', 'Close')}
+              title={t('settings.refused', 'Not saved')}
+            >
+              {failure.message}
+            </Alert>
+          )}
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+            <Typography variant="delta" tag="h2">
+              {t('settings.delivery', 'Delivery')}
+            </Typography>
+            <Grid.Root gap={5} paddingTop={4}>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root
+                  name="allowPersonaParam"
+                  hint={t(
+                    'settings.allowPersonaParam.hint',
+                    'Lets a frontend ask for a persona with ?persona=developer.'
+                  )}
+                >
+                  <Field.Label>
+                    {t('settings.allowPersonaParam', 'Persona from the URL')}
+                  </Field.Label>
+                  <Toggle
+                    onLabel={t('settings.on', 'Allowed')}
+                    offLabel={t('settings.off', 'Refused')}
+                    checked={settings.allowPersonaParam}
+                    onChange={(e) => set({ allowPersonaParam: e.target.checked })}
+                  />
+                  <Field.Hint />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root
+                  name="cacheMaxAge"
+                  error={errorFor('cacheMaxAge')}
+                  hint={t(
+                    'settings.cacheMaxAge.hint',
+                    'Seconds browsers and CDNs may keep a public answer.'
+                  )}
+                >
+                  <Field.Label>{t('settings.cacheMaxAge', 'Cache lifetime (seconds)')}</Field.Label>
+                  <NumberInput
+                    value={settings.cacheMaxAge}
+                    onValueChange={(v) => set({ cacheMaxAge: v ?? NaN })}
+                  />
+                  <Field.Hint />
+                  <Field.Error />
+                </Field.Root>
+              </Grid.Item>
+              {(['country', 'region', 'city'] as const).map((key) => (
+                <Grid.Item key={key} col={4} s={12} direction="column" alignItems="stretch">
+                  <Field.Root
+                    name={`geo-${key}`}
+                    error={errorFor('geoHeaders', key)}
+                    hint={t(
+                      'settings.geo.hint',
+                      'Trusted header set by your CDN; empty to ignore.'
+                    )}
+                  >
+                    <Field.Label>{t(`settings.geo.${key}`, `Header with the ${key}`)}</Field.Label>
+                    <TextInput
+                      value={settings.geoHeaders[key] ?? ''}
+                      onChange={(e) => setHeader(key, e.target.value)}
+                    />
+                    <Field.Hint />
+                    <Field.Error />
+                  </Field.Root>
+                </Grid.Item>
+              ))}
+            </Grid.Root>
+          </Box>
+          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
+            <Typography variant="delta" tag="h2">
+              {t('settings.privacy', 'Privacy')}
+            </Typography>
+            <Grid.Root gap={5} paddingTop={4}>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root
+                  name="consent"
+                  error={errorFor('consent')}
+                  hint={t(
+                    'settings.consent.hint',
+                    'Required: nothing is remembered about a visitor until they consent.'
+                  )}
+                >
+                  <Field.Label>{t('settings.consent', 'Consent')}</Field.Label>
+                  <SingleSelect
+                    value={settings.consent}
+                    onChange={(v) => set({ consent: v as MosaicSettings['consent'] })}
+                  >
+                    <SingleSelectOption value="required">
+                      {t('settings.consent.required', 'Required')}
+                    </SingleSelectOption>
+                    <SingleSelectOption value="implied">
+                      {t('settings.consent.implied', 'Implied')}
+                    </SingleSelectOption>
+                  </SingleSelect>
+                  <Field.Hint />
+                  <Field.Error />
+                </Field.Root>
+              </Grid.Item>
+              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                <Field.Root
+                  name="retentionDays"
+                  error={errorFor('retentionDays')}
+                  hint={t(
+                    'settings.retentionDays.hint',
+                    'Visitor profiles and events older than this are deleted.'
+                  )}
+                >
+                  <Field.Label>
+                    {t('settings.retentionDays', 'Profile retention (days)')}
+                  </Field.Label>
+                  <NumberInput
+                    value={settings.retentionDays}
+                    onValueChange={(v) => set({ retentionDays: v ?? NaN })}
+                  />
+                  <Field.Hint />
+                  <Field.Error />
+                </Field.Root>
+              </Grid.Item>
+            </Grid.Root>
+          </Box>
+        </Flex>
+      </Layouts.Content>
+    </Main>
+  );
+};
+
+export default SettingsPage;

@@ -1,0 +1,295 @@
+/**
+ * The assembly builder's state, as pure functions over slots: add, rename, remove, reorder, what
+ * changed since the last save, and the hints shown before the server is asked. No React here, so
+ * the rules an editor meets are unit-tested on their own (tests/unit/builder.test.ts).
+ */
+import type {
+  EditorAsset,
+  EditorCandidate,
+  EditorSlot,
+  LibraryItem,
+  SaveAsset,
+  SlotMode,
+} from '../../../contracts/admin';
+
+export const SLOT_MODES: SlotMode[] = ['first', 'best', 'all', 'experiment'];
+
+/** Slot keys are used in the delivery API's JSON and in URLs: keep them plain. */
+export const SLOT_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
+
+const sameCandidate = (a: EditorCandidate, b: EditorCandidate) =>
+  a.type === b.type && a.documentId === b.documentId;
+
+const replaceAt = <T>(list: T[], index: number, value: T): T[] =>
+  list.map((item, i) => (i === index ? value : item));
+
+/** Moves one element; indexes out of range leave the list as it was. */
+export function move<T>(list: T[], from: number, to: number): T[] {
+  if (from === to || from < 0 || to < 0 || from >= list.length || to >= list.length) return list;
+  const next = list.slice();
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item);
+  return next;
+}
+
+/** A key not used yet: `slot`, `slot-2`, `slot-3`… */
+export function freshSlotKey(slots: EditorSlot[], base = 'slot'): string {
+  const used = new Set(slots.map((slot) => slot.key));
+  if (!used.has(base)) return base;
+  let n = 2;
+  while (used.has(`${base}-${n}`)) n += 1;
+  return `${base}-${n}`;
+}
+
+export function addSlot(slots: EditorSlot[], key = freshSlotKey(slots)): EditorSlot[] {
+  return [...slots, { key, mode: 'first', limit: null, candidates: [] }];
+}
+
+export function removeSlot(slots: EditorSlot[], index: number): EditorSlot[] {
+  return slots.filter((_, i) => i !== index);
+}
+
+export function updateSlot(
+  slots: EditorSlot[],
+  index: number,
+  change: Partial<Omit<EditorSlot, 'candidates'>>
+): EditorSlot[] {
+  const slot = slots[index];
+  if (!slot) return slots;
+  const next = { ...slot, ...change };
+  // A limit only means something when a slot serves several candidates.
+  if (next.mode !== 'all') next.limit = null;
+  return replaceAt(slots, index, next);
+}
+
+export function candidateFromItem(item: LibraryItem): EditorCandidate {
+  return {
+    type: item.type,
+    documentId: item.documentId,
+    slug: item.slug,
+    title: item.title,
+    personas: item.personas,
+    segments: item.segments,
+    tags: item.tags,
+  };
+}
+
+/**
+ * Appends candidates to a slot, skipping any already offered to it (a slot serves a chunk once).
+ * They go last: where an untagged default sits is the editor's call, which the hints point out.
+ */
+export function addCandidates(
+  slots: EditorSlot[],
+  index: number,
+  candidates: EditorCandidate[]
+): EditorSlot[] {
+  const slot = slots[index];
+  if (!slot) return slots;
+  const added: EditorCandidate[] = [];
+  for (const candidate of candidates) {
+    if ([...slot.candidates, ...added].some((c) => sameCandidate(c, candidate))) continue;
+    added.push(candidate);
+  }
+  return replaceAt(slots, index, { ...slot, candidates: [...slot.candidates, ...added] });
+}
+
+export function removeCandidate(
+  slots: EditorSlot[],
+  index: number,
+  candidate: number
+): EditorSlot[] {
+  const slot = slots[index];
+  if (!slot) return slots;
+  return replaceAt(slots, index, {
+    ...slot,
+    candidates: slot.candidates.filter((_, i) => i !== candidate),
+  });
+}
+
+export function moveCandidate(
+  slots: EditorSlot[],
+  index: number,
+  from: number,
+  to: number
+): EditorSlot[] {
+  const slot = slots[index];
+  if (!slot) return slots;
+  const candidates = move(slot.candidates, from, to);
+  return candidates === slot.candidates ? slots : replaceAt(slots, index, { ...slot, candidates });
+}
+
+export function setWeight(
+  slots: EditorSlot[],
+  index: number,
+  candidate: number,
+  weight: number | null
+): EditorSlot[] {
+  const slot = slots[index];
+  if (!slot?.candidates[candidate]) return slots;
+  return replaceAt(slots, index, {
+    ...slot,
+    candidates: replaceAt(slot.candidates, candidate, { ...slot.candidates[candidate], weight }),
+  });
+}
+
+/** What PUT /mosaic/assets/:id takes: the fields the server fills on read are left out. */
+export function toSaveBody(title: string, slots: EditorSlot[]): SaveAsset.Request['body'] {
+  return {
+    title,
+    slots: slots.map((slot) => ({
+      key: slot.key.trim(),
+      mode: slot.mode,
+      limit: slot.mode === 'all' ? (slot.limit ?? null) : null,
+      candidates: slot.candidates.map((c) => ({
+        type: c.type,
+        documentId: c.documentId,
+        ...(slot.mode === 'experiment' ? { weight: c.weight ?? null } : {}),
+      })),
+    })),
+  };
+}
+
+export interface AssetDiff {
+  titleChanged: boolean;
+  addedSlots: string[];
+  removedSlots: string[];
+  /** Slots present before and after whose mode, limit or candidates changed. */
+  changedSlots: string[];
+  /** True when the slots are the same but in another order. */
+  reordered: boolean;
+}
+
+/** What an editor changed since the last save; slots are matched by position, then key. */
+export function diffAsset(
+  saved: Pick<EditorAsset, 'title' | 'slots'>,
+  current: Pick<EditorAsset, 'title' | 'slots'>
+): AssetDiff {
+  const before = toSaveBody(saved.title, saved.slots).slots;
+  const after = toSaveBody(current.title, current.slots).slots;
+  const beforeKeys = before.map((s) => s.key);
+  const afterKeys = after.map((s) => s.key);
+  const addedSlots = afterKeys.filter((key) => !beforeKeys.includes(key));
+  const removedSlots = beforeKeys.filter((key) => !afterKeys.includes(key));
+  const changedSlots = after
+    .filter((slot) => {
+      const old = before.find((s) => s.key === slot.key);
+      return old !== undefined && JSON.stringify(old) !== JSON.stringify(slot);
+    })
+    .map((slot) => slot.key);
+  const common = afterKeys.filter((key) => beforeKeys.includes(key));
+  const reordered =
+    JSON.stringify(common) !== JSON.stringify(beforeKeys.filter((key) => afterKeys.includes(key)));
+  return {
+    titleChanged: saved.title !== current.title,
+    addedSlots,
+    removedSlots,
+    changedSlots,
+    reordered,
+  };
+}
+
+export function isDirty(diff: AssetDiff): boolean {
+  return (
+    diff.titleChanged ||
+    diff.reordered ||
+    diff.addedSlots.length + diff.removedSlots.length + diff.changedSlots.length > 0
+  );
+}
+
+export type HintCode =
+  | 'key-empty'
+  | 'key-invalid'
+  | 'key-duplicate'
+  | 'limit-invalid'
+  | 'slot-empty'
+  | 'shadowed'
+  | 'weights-missing';
+
+export interface Hint {
+  slot: number;
+  /** The candidate the hint is about, when it is about one. */
+  candidate?: number;
+  code: HintCode;
+  /** Blocking hints stop a save; the others are advice. */
+  blocking: boolean;
+}
+
+const isUntagged = (c: EditorCandidate) =>
+  (c.personas?.length ?? 0) === 0 && (c.segments?.length ?? 0) === 0;
+
+/** Problems visible before saving. The server validates again; these only save a round trip. */
+export function validationHints(slots: EditorSlot[]): Hint[] {
+  const hints: Hint[] = [];
+  const seen = new Map<string, number>();
+  slots.forEach((slot, index) => {
+    const key = slot.key.trim();
+    if (key === '') hints.push({ slot: index, code: 'key-empty', blocking: true });
+    else if (!SLOT_KEY.test(key)) hints.push({ slot: index, code: 'key-invalid', blocking: true });
+    else if (seen.has(key)) hints.push({ slot: index, code: 'key-duplicate', blocking: true });
+    seen.set(key, index);
+    if (
+      slot.mode === 'all' &&
+      slot.limit !== null &&
+      slot.limit !== undefined &&
+      (!Number.isInteger(slot.limit) || slot.limit < 1)
+    ) {
+      hints.push({ slot: index, code: 'limit-invalid', blocking: true });
+    }
+    if (slot.candidates.length === 0)
+      hints.push({ slot: index, code: 'slot-empty', blocking: false });
+    if (slot.mode === 'first') {
+      // In `first` mode an untagged candidate is always eligible: nothing after it is ever served.
+      const fallback = slot.candidates.findIndex(isUntagged);
+      if (fallback >= 0) {
+        for (let i = fallback + 1; i < slot.candidates.length; i += 1) {
+          hints.push({ slot: index, candidate: i, code: 'shadowed', blocking: false });
+        }
+      }
+    }
+    if (
+      slot.mode === 'experiment' &&
+      slot.candidates.some((c) => c.weight === undefined || c.weight === null)
+    ) {
+      hints.push({ slot: index, code: 'weights-missing', blocking: false });
+    }
+  });
+  return hints;
+}
+
+export const hasBlockingHints = (hints: Hint[]) => hints.some((hint) => hint.blocking);
+
+/**
+ * Server validation errors are addressed by path (`['slots', 1, 'key']`): the builder shows each
+ * next to the field it is about, and the rest at the top.
+ */
+export function errorsAt(
+  errors: Array<{ path: string[]; message: string }>,
+  ...path: Array<string | number>
+): string[] {
+  const wanted = path.map(String);
+  return errors
+    .filter((e) => e.path.length === wanted.length && e.path.every((part, i) => part === wanted[i]))
+    .map((e) => e.message);
+}
+
+/** Errors not about any one field of a slot or candidate: shown in the page's banner. */
+export function generalErrors(
+  errors: Array<{ path: string[]; message: string }>,
+  slotCount: number
+): string[] {
+  return errors
+    .filter((e) => {
+      if (e.path[0] !== 'slots') return true;
+      const index = Number(e.path[1]);
+      return !Number.isInteger(index) || index < 0 || index >= slotCount;
+    })
+    .map((e) => (e.path.length > 0 ? `${e.path.join('.')}: ${e.message}` : e.message));
+}
+
+/** Errors about a slot or anything in it, for the slot's card. */
+export function slotErrors(
+  errors: Array<{ path: string[]; message: string }>,
+  slot: number
+): Array<{ path: string[]; message: string }> {
+  return errors.filter((e) => e.path[0] === 'slots' && e.path[1] === String(slot));
+}

@@ -1,0 +1,167 @@
+/**
+ * Seeing an asset as a reader would, from the admin: preview and side by side (drafts included,
+ * compiled afresh, never through the delivery cache), coverage, and rules tried on a sample
+ * context. Resolution and rendering are delivery's own (services/delivery.ts, core/).
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+
+import type { Compare, Coverage, PreviewReader } from '../../../contracts/admin';
+import { UIDS } from '../content-types';
+import type { CompiledAsset } from '../core/assembly';
+import { coverage } from '../core/coverage';
+import { differingSlots, readerContext, withSegments, type ReaderContext } from '../core/preview';
+import {
+  compileRule,
+  DEFAULT_RULE_LIMITS,
+  formatRuleIssues,
+  validateRule,
+  type RuleIssue,
+} from '../core/rules';
+import { CONTEXT_FIELDS, type Context, type Format } from '../core/types';
+import type { ContentStatus } from './content';
+import { getService } from '../utils';
+
+export interface PreviewTarget {
+  asset: string;
+  locale?: string;
+  status?: ContentStatus;
+  format?: Format;
+}
+
+/** Rule issues as the admin API reports them: paths from the request body's `rule`. */
+export function ruleErrors(issues: RuleIssue[]) {
+  return issues.map((issue) => ({
+    path: ['rule', ...issue.path.split('.').filter(Boolean)],
+    message: formatRuleIssues([issue]),
+  }));
+}
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  async function load(target: PreviewTarget) {
+    const locale = await getService('delivery').resolveLocale(target.locale);
+    const status = target.status ?? 'draft';
+    const asset = await getService('content').assetFresh(target.asset, locale, status);
+    if (!asset) {
+      throw new errors.NotFoundError(
+        `No ${status === 'draft' ? '' : 'published '}asset '${target.asset}'${locale ? ` in locale '${locale}'` : ''}`
+      );
+    }
+    return { asset, locale };
+  }
+
+  async function segmentSlugs(): Promise<Set<string>> {
+    const rows = (await strapi.documents(UIDS.segment).findMany({
+      fields: ['slug'],
+    } as never)) as unknown as Array<{ slug: string }>;
+    return new Set(rows.map((r) => r.slug));
+  }
+
+  async function checkReader(reader: PreviewReader, at: Array<string | number>) {
+    if (reader.persona && !(await getService('content').personaSlugs()).has(reader.persona)) {
+      const message = `Unknown persona '${reader.persona}'`;
+      throw new errors.ValidationError(message, {
+        errors: [{ path: [...at, 'persona'].map(String), message }],
+      });
+    }
+    const known = await segmentSlugs();
+    const index = (reader.segments ?? []).findIndex((s) => !known.has(s));
+    if (index >= 0) {
+      const message = `Unknown segment '${reader.segments![index]}'`;
+      throw new errors.ValidationError(message, {
+        errors: [{ path: [...at, 'segments', index].map(String), message }],
+      });
+    }
+  }
+
+  /** One reader's answer: the delivery API's `{ data, meta }`, with `meta.explain`. */
+  function answer(
+    asset: CompiledAsset,
+    locale: string | null,
+    reader: PreviewReader,
+    format: Format
+  ) {
+    const now = reader.context?.now ? new Date(reader.context.now) : new Date();
+    const context = readerContext(reader.context ?? {}, now, reader.persona);
+    if (locale) context.locale = locale;
+    const forced = reader.segments ?? [];
+    const { resolution, assembly, data } = getService('delivery').assemble(
+      withSegments(asset, forced),
+      context,
+      format,
+      now.getTime()
+    );
+    const matched = [...new Set([...forced, ...resolution.matchedSegments])];
+    return {
+      data,
+      meta: {
+        persona: reader.persona ?? null,
+        segments: matched,
+        variantKey: assembly.variantKey,
+        explain: {
+          persona: {
+            requested: reader.persona ?? null,
+            source: reader.persona ? 'param' : null,
+            known: reader.persona ? true : null,
+          },
+          profile: false,
+          context,
+          forcedSegments: forced,
+          segments: resolution.evaluatedSegments,
+          slots: resolution.explain,
+        },
+      },
+    };
+  }
+
+  return {
+    async preview(target: PreviewTarget & { reader: PreviewReader }) {
+      await checkReader(target.reader, ['reader']);
+      const { asset, locale } = await load(target);
+      return answer(asset, locale, target.reader, target.format ?? 'json');
+    },
+
+    async compare(
+      target: PreviewTarget & { readers: PreviewReader[] }
+    ): Promise<Compare.Response['data']> {
+      for (const [i, reader] of target.readers.entries()) await checkReader(reader, ['readers', i]);
+      const { asset, locale } = await load(target);
+      const answers = target.readers.map((reader, i) => ({
+        label:
+          reader.label ??
+          ([reader.persona, ...(reader.segments ?? [])].filter(Boolean).join(' + ') ||
+            `Reader ${i + 1}`),
+        ...answer(asset, locale, reader, target.format ?? 'json'),
+      }));
+      return { readers: answers, differingSlots: differingSlots(answers.map((a) => a.data)) };
+    },
+
+    async coverage(target: PreviewTarget): Promise<Coverage.Response['data']> {
+      const { asset } = await load(target);
+      const segments = (await strapi.documents(UIDS.segment).findMany({
+        fields: ['slug', 'rule'],
+      } as never)) as unknown as Array<{ slug: string; rule: unknown }>;
+      const personas = [...(await getService('content').personaSlugs())].sort();
+      const rules = new Map(segments.map((s) => [s.slug, s.rule]));
+      return coverage(asset, personas, rules, Date.now()) as Coverage.Response['data'];
+    },
+
+    validateRule(rule: unknown) {
+      const errors = ruleErrors(validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS));
+      return { valid: errors.length === 0, errors };
+    },
+
+    /** Whether `rule` matches a sample context, given as a reader or as raw context fields. */
+    testRule(rule: unknown, context: ReaderContext, raw: Partial<Context>) {
+      const issues = validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+      if (issues.length) {
+        throw new errors.ValidationError(formatRuleIssues(issues), { errors: ruleErrors(issues) });
+      }
+      const now = context?.now ? new Date(context.now) : new Date();
+      const sample = { ...readerContext(context ?? {}, now), ...raw };
+      return {
+        matches: compileRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS).test(sample, now.getTime()),
+      };
+    },
+  };
+};

@@ -1,0 +1,70 @@
+/**
+ * The settings an admin may change at runtime (persona parameter, consent, geo headers, cache
+ * lifetime, retention): stored in Strapi's plugin store over the config file's values, and kept in
+ * memory so that delivery reads them without touching the database. Every read of these settings
+ * goes through here.
+ */
+import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
+
+import type { MosaicSettings } from '../../../contracts/admin';
+import { configSchema, type MosaicConfig } from '../config';
+import { parseInput } from '../validation';
+
+/** What may be stored: each setting optional, so an unset one follows the config file. */
+export const settingsSchema = z
+  .object({
+    allowPersonaParam: configSchema.shape.allowPersonaParam,
+    consent: configSchema.shape.consent,
+    geoHeaders: configSchema.shape.geoHeaders,
+    cacheMaxAge: configSchema.shape.cache.shape.maxAge,
+    retentionDays: configSchema.shape.retentionDays,
+  })
+  .partial()
+  .strict();
+
+type StoredSettings = z.infer<typeof settingsSchema>;
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => strapi.store({ type: 'plugin', name: 'mosaic', key: 'settings' });
+  let stored: StoredSettings = {};
+
+  function fromConfig(): MosaicSettings {
+    const config = strapi.config.get('plugin::mosaic') as MosaicConfig;
+    return {
+      allowPersonaParam: config.allowPersonaParam,
+      consent: config.consent,
+      geoHeaders: config.geoHeaders ?? {},
+      cacheMaxAge: config.cache.maxAge,
+      retentionDays: config.retentionDays,
+    };
+  }
+
+  async function readStore(): Promise<StoredSettings> {
+    const parsed = settingsSchema.safeParse((await store().get({})) ?? {});
+    if (parsed.success) return parsed.data;
+    // A value written by hand or by an older version: keep the config file's values instead.
+    strapi.log.warn(`[mosaic] stored settings ignored: ${parsed.error.message}`);
+    return {};
+  }
+
+  return {
+    /** The settings in force: in memory, no database read. */
+    current(): MosaicSettings {
+      return { ...fromConfig(), ...stored };
+    },
+
+    /** Reads the stored settings (at bootstrap, and when another instance changed them). */
+    async load() {
+      stored = await readStore();
+    },
+
+    /** Validates `patch`, stores it over what was stored, and puts it in force on this instance. */
+    async update(patch: unknown): Promise<MosaicSettings> {
+      const next = { ...(await readStore()), ...parseInput(settingsSchema, patch) };
+      await store().set({ value: next });
+      stored = next;
+      return this.current();
+    },
+  };
+};

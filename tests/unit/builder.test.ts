@@ -1,0 +1,198 @@
+import fc from 'fast-check';
+
+import type { EditorCandidate, EditorSlot } from '../../contracts/admin';
+import {
+  addCandidates,
+  addSlot,
+  diffAsset,
+  errorsAt,
+  freshSlotKey,
+  generalErrors,
+  isDirty,
+  move,
+  moveCandidate,
+  removeCandidate,
+  removeSlot,
+  toSaveBody,
+  updateSlot,
+  validationHints,
+} from '../../admin/src/utils/builder';
+
+const chunk = (slug: string, tags: Partial<EditorCandidate> = {}): EditorCandidate => ({
+  type: 'chunk',
+  documentId: `doc-${slug}`,
+  slug,
+  title: slug,
+  personas: [],
+  segments: [],
+  tags: [],
+  ...tags,
+});
+
+const slot = (
+  key: string,
+  candidates: EditorCandidate[] = [],
+  mode: EditorSlot['mode'] = 'first'
+) => ({ key, mode, limit: null, candidates }) as EditorSlot;
+
+describe('reordering candidates', () => {
+  it('moves a candidate down and up within its slot', () => {
+    const slots = [slot('hero', [chunk('a'), chunk('b'), chunk('c')])];
+    const down = moveCandidate(slots, 0, 0, 2);
+    expect(down[0].candidates.map((c) => c.slug)).toEqual(['b', 'c', 'a']);
+    expect(moveCandidate(down, 0, 2, 0)[0].candidates.map((c) => c.slug)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves the slots untouched when a move falls outside the list (a keyboard press at the edge)', () => {
+    const slots = [slot('hero', [chunk('a'), chunk('b')])];
+    expect(moveCandidate(slots, 0, 0, -1)).toBe(slots);
+    expect(moveCandidate(slots, 0, 1, 2)).toBe(slots);
+    expect(moveCandidate(slots, 3, 0, 1)).toBe(slots);
+  });
+
+  it('keeps every candidate exactly once, whatever the move', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer(), { maxLength: 12 }),
+        fc.nat(15),
+        fc.nat(15),
+        (list, from, to) => {
+          const moved = move(list, from, to);
+          expect([...moved].sort()).toEqual([...list].sort());
+          if (from < list.length && to < list.length) expect(moved[to]).toBe(list[from]);
+        }
+      )
+    );
+  });
+});
+
+describe('slots', () => {
+  it('adds slots with keys not used yet', () => {
+    let slots: EditorSlot[] = [];
+    slots = addSlot(addSlot(addSlot(slots)));
+    expect(slots.map((s) => s.key)).toEqual(['slot', 'slot-2', 'slot-3']);
+    expect(freshSlotKey(removeSlot(slots, 1))).toBe('slot-2');
+  });
+
+  it('drops the limit when a slot leaves the "all" mode', () => {
+    const slots = updateSlot([slot('list', [], 'all')], 0, { limit: 3 });
+    expect(slots[0].limit).toBe(3);
+    expect(updateSlot(slots, 0, { mode: 'first' })[0].limit).toBeNull();
+  });
+
+  it('offers a chunk to a slot only once', () => {
+    const slots = addCandidates([slot('hero', [chunk('a')])], 0, [
+      chunk('a'),
+      chunk('b'),
+      chunk('b'),
+    ]);
+    expect(slots[0].candidates.map((c) => c.slug)).toEqual(['a', 'b']);
+    expect(removeCandidate(slots, 0, 0)[0].candidates.map((c) => c.slug)).toEqual(['b']);
+  });
+
+  it('sends the server only what it stores: keys, modes, limits, candidate references', () => {
+    const body = toSaveBody('Home', [
+      { key: ' hero ', mode: 'first', limit: 4, candidates: [chunk('a')] },
+      { key: 'test', mode: 'experiment', candidates: [{ ...chunk('b'), weight: 30 }] },
+    ]);
+    expect(body).toEqual({
+      title: 'Home',
+      slots: [
+        {
+          key: 'hero',
+          mode: 'first',
+          limit: null,
+          candidates: [{ type: 'chunk', documentId: 'doc-a' }],
+        },
+        {
+          key: 'test',
+          mode: 'experiment',
+          limit: null,
+          candidates: [{ type: 'chunk', documentId: 'doc-b', weight: 30 }],
+        },
+      ],
+    });
+  });
+});
+
+describe('what changed since the last save', () => {
+  const saved = { title: 'Home', slots: [slot('hero', [chunk('a'), chunk('b')]), slot('cta')] };
+
+  it('is clean when nothing changed, even if the server filled display fields', () => {
+    const reread = {
+      ...saved,
+      slots: saved.slots.map((s) => ({
+        ...s,
+        candidates: s.candidates.map((c) => ({ ...c, title: 'x' })),
+      })),
+    };
+    expect(isDirty(diffAsset(saved, reread))).toBe(false);
+  });
+
+  it('names added, removed, changed and reordered slots', () => {
+    const current = {
+      title: 'Home page',
+      slots: [slot('cta'), slot('hero', [chunk('b'), chunk('a')]), slot('footer')],
+    };
+    const diff = diffAsset(saved, current);
+    expect(diff).toEqual({
+      titleChanged: true,
+      addedSlots: ['footer'],
+      removedSlots: [],
+      changedSlots: ['hero'],
+      reordered: true,
+    });
+    expect(isDirty(diff)).toBe(true);
+  });
+});
+
+describe('hints before saving', () => {
+  it('blocks empty, malformed and duplicate slot keys', () => {
+    const hints = validationHints([slot(''), slot('hero'), slot('hero'), slot('has space')]);
+    expect(hints.filter((h) => h.blocking).map((h) => [h.slot, h.code])).toEqual([
+      [0, 'key-empty'],
+      [2, 'key-duplicate'],
+      [3, 'key-invalid'],
+    ]);
+  });
+
+  it('warns that candidates after an untagged default are never served in "first" mode', () => {
+    const hints = validationHints([
+      slot('hero', [
+        chunk('dev', { personas: ['developer'] }),
+        chunk('default'),
+        chunk('late', { segments: ['x'] }),
+      ]),
+    ]);
+    expect(hints).toEqual([{ slot: 0, candidate: 2, code: 'shadowed', blocking: false }]);
+  });
+
+  it('does not warn about shadowing in "best" or "all" mode', () => {
+    const hints = validationHints([slot('hero', [chunk('default'), chunk('late')], 'best')]);
+    expect(hints.filter((h) => h.code === 'shadowed')).toEqual([]);
+  });
+
+  it('blocks a limit that is not a positive whole number', () => {
+    const hints = validationHints([{ ...slot('list', [chunk('a')], 'all'), limit: 0 }]);
+    expect(hints.map((h) => h.code)).toEqual(['limit-invalid']);
+  });
+});
+
+describe('server errors in the right place', () => {
+  const errors = [
+    { path: ['slots', '1', 'key'], message: 'must be unique' },
+    { path: ['slots', '1', 'candidates', '0'], message: 'does not exist' },
+    { path: ['title'], message: 'is required' },
+  ];
+
+  it('finds the errors of one field', () => {
+    expect(errorsAt(errors, 'slots', 1, 'key')).toEqual(['must be unique']);
+    expect(errorsAt(errors, 'slots', 1, 'candidates', 0)).toEqual(['does not exist']);
+    expect(errorsAt(errors, 'slots', 0, 'key')).toEqual([]);
+  });
+
+  it('keeps the others for the banner', () => {
+    expect(generalErrors(errors, 2)).toEqual(['title: is required']);
+    expect(generalErrors(errors, 1)).toHaveLength(3);
+  });
+});
