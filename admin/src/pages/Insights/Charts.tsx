@@ -94,6 +94,7 @@ export const Charts = ({ rows, label, titles }: ChartsProps) => {
                   stroke={COLORS[i % COLORS.length]}
                   dot={false}
                   strokeWidth={2}
+                  isAnimationActive={false}
                 />
               ))}
             </LineChart>
@@ -120,7 +121,13 @@ export const Charts = ({ rows, label, titles }: ChartsProps) => {
               <Tooltip />
               <Legend />
               {conversions.series.map((name, i) => (
-                <Bar key={name} dataKey={name} stackId="all" fill={COLORS[i % COLORS.length]} />
+                <Bar
+                  key={name}
+                  dataKey={name}
+                  stackId="all"
+                  fill={COLORS[i % COLORS.length]}
+                  isAnimationActive={false}
+                />
               ))}
             </BarChart>
           </ResponsiveContainer>

@@ -31,32 +31,27 @@ import { useCallback, useEffect, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
 
+import type { ListAssets } from '../../../../contracts/admin';
 import type { GetInsights, InsightsRow, InsightsSlot } from '../../../../contracts/insights';
-import { useInsightsApi, type AssetOption, type InsightsRange } from '../../api/insights';
+import { toFailure, useMosaicApi, type InsightsQuery } from '../../api/client';
+import { useMosaicPermissions } from '../../hooks/useMosaicPermissions';
+import { useT } from '../../hooks/useT';
 import { PLUGIN_ID } from '../../pluginId';
-import { getTranslation } from '../../utils/getTranslation';
 import { Charts } from './Charts';
 
 type Report = GetInsights.Response['data'];
 type GroupBy = 'variant' | 'segments' | 'persona';
-
-const useT = () => {
-  const { formatMessage } = useIntl();
-  return useCallback(
-    (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-      formatMessage({ id: getTranslation(id), defaultMessage }, values),
-    [formatMessage]
-  );
-};
+type AssetOption = ListAssets.Response['data'][number];
 
 export const InsightsPage = () => {
   const t = useT();
-  const api = useInsightsApi();
+  const api = useMosaicApi();
+  const { canEdit } = useMosaicPermissions();
   const navigate = useNavigate();
   const { documentId } = useParams<{ documentId: string }>();
   const { toggleNotification } = useNotification();
   const [assets, setAssets] = useState<AssetOption[]>([]);
-  const [range, setRange] = useState<InsightsRange>({});
+  const [range, setRange] = useState<InsightsQuery>({});
   const [groupBy, setGroupBy] = useState<GroupBy>('variant');
   const [report, setReport] = useState<Report | null>(null);
   const [loading, setLoading] = useState(false);
@@ -64,7 +59,7 @@ export const InsightsPage = () => {
 
   useEffect(() => {
     api
-      .assets()
+      .listAssets({})
       .then(setAssets)
       .catch(() => setAssets([]));
   }, [api]);
@@ -76,20 +71,15 @@ export const InsightsPage = () => {
     api
       .insights(documentId, range)
       .then(setReport)
-      .catch((e: { response?: { data?: { error?: { message?: string } } } }) =>
-        setError(
-          e.response?.data?.error?.message ??
-            t('insights.error', 'The insights could not be loaded.')
-        )
-      )
+      .catch((e: unknown) => setError(toFailure(e).message))
       .finally(() => setLoading(false));
-  }, [api, documentId, range, t]);
+  }, [api, documentId, range]);
 
   useEffect(load, [load]);
 
   const download = async () => {
     if (!documentId || !report) return;
-    const blob = await api.csv(documentId, range);
+    const blob = await api.insightsCsv(documentId, range);
     const url = URL.createObjectURL(blob);
     const link = document.createElement('a');
     link.href = url;
@@ -108,12 +98,7 @@ export const InsightsPage = () => {
       });
       load();
     } catch (e) {
-      const message = (e as { response?: { data?: { error?: { message?: string } } } }).response
-        ?.data?.error?.message;
-      toggleNotification({
-        type: 'danger',
-        message: message ?? t('insights.promote.failed', 'The variant could not be promoted.'),
-      });
+      toggleNotification({ type: 'danger', message: toFailure(e).message });
     }
   };
 
@@ -246,6 +231,7 @@ export const InsightsPage = () => {
                 slot={slot}
                 rows={report.rows.filter((row) => row.slot === slot.key)}
                 groupBy={groupBy}
+                canPromote={canEdit}
                 onPromote={(variant) => void promote(slot.key, variant)}
               />
             ))}
@@ -260,10 +246,11 @@ interface SlotInsightsProps {
   slot: InsightsSlot;
   rows: InsightsRow[];
   groupBy: GroupBy;
+  canPromote: boolean;
   onPromote: (variant: string) => void;
 }
 
-const SlotInsights = ({ slot, rows, groupBy, onPromote }: SlotInsightsProps) => {
+const SlotInsights = ({ slot, rows, groupBy, canPromote, onPromote }: SlotInsightsProps) => {
   const t = useT();
   const { formatNumber } = useIntl();
   const percent = (x: number | null) =>
@@ -382,13 +369,13 @@ const SlotInsights = ({ slot, rows, groupBy, onPromote }: SlotInsightsProps) => 
                     {v.pValue === null
                       ? '–'
                       : v.pValue < 0.0001
-                        ? `< ${formatNumber(0.0001)}`
+                        ? `< ${formatNumber(0.0001, { maximumFractionDigits: 4 })}`
                         : formatNumber(v.pValue, { maximumSignificantDigits: 2 })}
                     {v.significant ? ` · ${t('insights.significant', 'significant')}` : ''}
                   </Typography>
                 </Td>
                 <Td>
-                  {slot.running && v.current && (
+                  {slot.running && v.current && canPromote && (
                     <Dialog.Root>
                       <Dialog.Trigger>
                         <Button variant={v.id === slot.winner ? 'default' : 'tertiary'} size="S">
