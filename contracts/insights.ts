@@ -65,13 +65,13 @@ export interface InsightsSlot {
 }
 
 /**
- * GET /mosaic/insights/:assetDocumentId?from=&to=&goal=&format= (read). `from`/`to`: YYYY-MM-DD,
+ * GET /mosaic/insights/:documentId?from=&to=&goal=&format= (read). `from`/`to`: YYYY-MM-DD,
  * default the last 30 days; `goal`: count only conversions with this goal; `format=csv`: the rows
- * as CSV (also GET /mosaic/insights/:assetDocumentId/export).
+ * as CSV (also GET /mosaic/insights/:documentId/export).
  */
 export declare namespace GetInsights {
   export interface Request {
-    params: { assetDocumentId: string };
+    params: { documentId: string };
     query: { from?: string; to?: string; goal?: string; format?: 'json' | 'csv' };
   }
   export interface Response {
@@ -88,13 +88,13 @@ export declare namespace GetInsights {
 }
 
 /**
- * POST /mosaic/insights/:assetDocumentId/slots/:slotKey/promote?locale= (edit): ends the
+ * POST /mosaic/insights/:documentId/slots/:slotKey/promote?locale= (edit): ends the
  * experiment by moving `variant` to the first candidate and setting the slot's mode to `first`;
  * the draft is saved and published.
  */
 export declare namespace PromoteVariant {
   export interface Request {
-    params: { assetDocumentId: string; slotKey: string };
+    params: { documentId: string; slotKey: string };
     body: { variant: string };
   }
   export interface Response {

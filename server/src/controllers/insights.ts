@@ -52,7 +52,7 @@ export default () => {
       throw new errors.ValidationError(message, { errors: [{ path: ['from'], message }] });
     }
     const insights = getService('insights');
-    const data = await insights.report(String(ctx.params.assetDocumentId), {
+    const data = await insights.report(String(ctx.params.documentId), {
       from,
       to,
       goal: parsed.data.goal ?? null,
@@ -84,7 +84,7 @@ export default () => {
       if (!parsed.success) refuse(parsed.error);
       const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
       const data = await getService('insights').promote(
-        String(ctx.params.assetDocumentId),
+        String(ctx.params.documentId),
         String(ctx.params.slotKey),
         parsed.data.variant,
         locale

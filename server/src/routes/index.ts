@@ -56,19 +56,19 @@ export default {
       },
       {
         method: 'GET',
-        path: '/insights/:assetDocumentId',
+        path: '/insights/:documentId',
         handler: 'insights.get',
         config: can(ADMIN_ACTIONS.read),
       },
       {
         method: 'GET',
-        path: '/insights/:assetDocumentId/export',
+        path: '/insights/:documentId/export',
         handler: 'insights.export',
         config: can(ADMIN_ACTIONS.read),
       },
       {
         method: 'POST',
-        path: '/insights/:assetDocumentId/slots/:slotKey/promote',
+        path: '/insights/:documentId/slots/:slotKey/promote',
         handler: 'insights.promote',
         config: can(ADMIN_ACTIONS.edit),
       },
