@@ -28,8 +28,8 @@ export const HOLDOUT = 'holdout';
 const ANY_GOAL = '*';
 /** Exposures buffered before a flush starts without waiting for the timer. */
 const MAX_BUFFERED = 5000;
-/** Rows per INSERT: SQLite allows 999 bound variables, an exposure row binds 11. */
-const ROWS_PER_INSERT = 80;
+/** Rows per INSERT: old SQLite builds allow 999 bound variables; an exposure row binds up to 13. */
+const ROWS_PER_INSERT = 60;
 /** Strapi's string columns hold 255 characters. */
 const MAX_SEGMENTS_LENGTH = 255;
 
