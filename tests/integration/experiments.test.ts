@@ -302,6 +302,32 @@ describe('saving an experiment slot', () => {
     expect(await strapi.documents('plugin::mosaic.asset').count({} as never)).toBe(count);
   });
 
+  it('keeps the holdout the builder saves, and refuses one outside 0–100 with its path', async () => {
+    const save = (holdout: number) =>
+      api()
+        .put(`/mosaic/assets/${page}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({
+          slots: [
+            {
+              key: 'offer',
+              mode: 'experiment',
+              holdout,
+              candidates: [
+                { type: 'chunk', documentId: a, weight: 1 },
+                { type: 'chunk', documentId: b, weight: 3 },
+              ],
+            },
+          ],
+        });
+    const saved = await save(15);
+    expect(saved.status).toBe(200);
+    expect(saved.body.data.slots[0]).toMatchObject({ mode: 'experiment', holdout: 15 });
+    const refused = await save(101);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.errors[0].path).toEqual(['slots', '0', 'holdout']);
+  });
+
   it('is refused by the Content Manager too', async () => {
     const res = await api()
       .post('/content-manager/collection-types/plugin::mosaic.asset')

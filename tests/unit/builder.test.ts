@@ -90,10 +90,15 @@ describe('slots', () => {
     expect(removeCandidate(slots, 0, 0)[0].candidates.map((c) => c.slug)).toEqual(['b']);
   });
 
-  it('sends the server only what it stores: keys, modes, limits, candidate references', () => {
+  it('sends the server only what it stores: keys, modes, limits, holdouts, candidate references', () => {
     const body = toSaveBody('Home', [
-      { key: ' hero ', mode: 'first', limit: 4, candidates: [chunk('a')] },
-      { key: 'test', mode: 'experiment', candidates: [{ ...chunk('b'), weight: 30 }] },
+      { key: ' hero ', mode: 'first', limit: 4, holdout: 5, candidates: [chunk('a')] },
+      {
+        key: 'test',
+        mode: 'experiment',
+        holdout: 10,
+        candidates: [{ ...chunk('b'), weight: 30 }],
+      },
     ]);
     expect(body).toEqual({
       title: 'Home',
@@ -108,6 +113,7 @@ describe('slots', () => {
           key: 'test',
           mode: 'experiment',
           limit: null,
+          holdout: 10,
           candidates: [{ type: 'chunk', documentId: 'doc-b', weight: 30 }],
         },
       ],
