@@ -146,6 +146,8 @@ function serverEnv(database, port) {
     PORT: String(port),
     CRON_ENABLED: 'false',
     MOSAIC_BENCH: 'true',
+    // The playground's example enricher, operator and format are the app's cost, not Mosaic's.
+    MOSAIC_EXAMPLES: 'false',
     STRAPI_TELEMETRY_DISABLED: 'true',
     STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   };

@@ -74,7 +74,7 @@ export interface EditorAsset {
 }
 
 /** GET /mosaic/assets?q=&locale= → the asset list (read). */
-export namespace ListAssets {
+export declare namespace ListAssets {
   export interface Request {
     query: { q?: string; locale?: string };
   }
@@ -84,14 +84,14 @@ export namespace ListAssets {
 }
 
 /** GET /mosaic/assets/:documentId?locale= → the draft version of one asset (read); 404 if none. */
-export namespace GetAsset {
+export declare namespace GetAsset {
   export interface Response {
     data: EditorAsset;
   }
 }
 
 /** POST /mosaic/assets → create a draft asset (edit). */
-export namespace CreateAsset {
+export declare namespace CreateAsset {
   export interface Request {
     body: { title: string; slug?: string; kind?: string; locale?: string };
   }
@@ -105,7 +105,7 @@ export namespace CreateAsset {
  * modes known, limits positive integers, candidates existing; a nested asset that would create a
  * cycle is refused with `details.cycle`. Nothing is written when anything is refused.
  */
-export namespace SaveAsset {
+export declare namespace SaveAsset {
   export interface Request {
     body: { title?: string; kind?: string; slots: EditorSlot[] };
   }
@@ -115,14 +115,14 @@ export namespace SaveAsset {
 }
 
 /** POST /mosaic/assets/:documentId/publish?locale= → publish the draft (edit). */
-export namespace PublishAsset {
+export declare namespace PublishAsset {
   export interface Response {
     data: EditorAsset;
   }
 }
 
 /** GET /mosaic/library?type=chunk|asset&q=&persona=&segment=&tag=&locale=&page=&pageSize= (read). */
-export namespace SearchLibrary {
+export declare namespace SearchLibrary {
   export interface Request {
     query: {
       type?: 'chunk' | 'asset';
@@ -147,7 +147,7 @@ export interface ContextFieldInfo {
 }
 
 /** GET /mosaic/taxonomy → what the filters, the preview and the rule builder offer (read). */
-export namespace GetTaxonomy {
+export declare namespace GetTaxonomy {
   export interface Response {
     data: {
       personas: TagRef[];
@@ -186,7 +186,7 @@ export interface PreviewReader {
  * POST /mosaic/preview (preview): resolve an asset, drafts included (`status: 'draft'`, the default),
  * as a reader. The response is the delivery API's response with `meta.explain` always present.
  */
-export namespace Preview {
+export declare namespace Preview {
   export interface Request {
     body: {
       asset: string; // documentId or slug
@@ -203,7 +203,7 @@ export namespace Preview {
 }
 
 /** POST /mosaic/preview/compare (preview): the same asset for several readers at once. */
-export namespace Compare {
+export declare namespace Compare {
   export interface Request {
     body: {
       asset: string;
@@ -223,7 +223,7 @@ export namespace Compare {
 }
 
 /** GET /mosaic/coverage/:documentId?locale=&status= (read). */
-export namespace Coverage {
+export declare namespace Coverage {
   export interface Response {
     data: {
       personas: string[]; // persona slugs, plus null for "no persona"
@@ -247,7 +247,7 @@ export namespace Coverage {
 }
 
 /** POST /mosaic/rules/validate (read): `{ rule }` → `{ data: { valid, errors } }`. */
-export namespace ValidateRule {
+export declare namespace ValidateRule {
   export interface Request {
     body: { rule: unknown };
   }
@@ -257,7 +257,7 @@ export namespace ValidateRule {
 }
 
 /** POST /mosaic/rules/test (read): a rule against a sample context. 400 on an invalid rule. */
-export namespace TestRule {
+export declare namespace TestRule {
   export interface Request {
     body: { rule: unknown; context: PreviewReader['context'] & Record<string, unknown> };
   }
@@ -267,7 +267,7 @@ export namespace TestRule {
 }
 
 /** POST /mosaic/segments and PUT /mosaic/segments/:documentId (edit): save a segment's rule. */
-export namespace SaveSegment {
+export declare namespace SaveSegment {
   export interface Request {
     body: { name?: string; slug?: string; priority?: number; rule: unknown };
   }
@@ -277,7 +277,7 @@ export namespace SaveSegment {
 }
 
 /** GET /mosaic/where-used/:documentId (read): a chunk's (or asset's) uses. */
-export namespace WhereUsed {
+export declare namespace WhereUsed {
   export interface AssetRef {
     documentId: string;
     slug: string;
@@ -302,7 +302,7 @@ export interface MosaicSettings {
 }
 
 /** GET and PUT /mosaic/settings (settings): stored in the plugin store, over the config file. */
-export namespace Settings {
+export declare namespace Settings {
   export interface Request {
     body: Partial<MosaicSettings>;
   }

@@ -5,6 +5,9 @@
 
 export type Format = 'json' | 'html' | 'markdown' | 'text';
 
+/** A built-in format, or one the app registered (`registerFormat`), such as the playground's `mrkdwn`. */
+export type AnyFormat = Format | (string & {});
+
 export interface ApiError {
   status: number;
   name: string;
@@ -13,7 +16,7 @@ export interface ApiError {
 }
 
 export interface DeliveryQuery {
-  format?: Format;
+  format?: AnyFormat;
   locale?: string;
   persona?: string;
   explain?: 'true' | 'false';
@@ -90,7 +93,7 @@ export declare namespace ResolveAsset {
     data: {
       slug: string;
       locale: string | null;
-      format: Format;
+      format: AnyFormat;
       slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
     };
     meta: {
@@ -103,6 +106,8 @@ export declare namespace ResolveAsset {
        * visitor id and consent: counting keeps the HMAC of the id, bucketing keeps nothing).
        */
       experiments?: Array<ExperimentAssignment & { counted: boolean }>;
+      /** The media type of an app format's content (absent for the built-in formats). */
+      contentType?: string;
       explain?: Explain;
     };
   }
@@ -114,7 +119,7 @@ export declare namespace GetChunk {
     query: Omit<DeliveryQuery, 'explain'>;
   }
   export interface Response {
-    data: DeliveredChunk & { format: Format };
-    meta: { persona: string | null; variantKey: string; warnings?: string[] };
+    data: DeliveredChunk & { format: AnyFormat };
+    meta: { persona: string | null; variantKey: string; warnings?: string[]; contentType?: string };
   }
 }

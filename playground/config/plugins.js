@@ -25,6 +25,18 @@ module.exports = ({ env }) => ({
       // Set MOSAIC_REDIS_URL (e.g. redis://127.0.0.1:6379) to run several instances together.
       ...(env('MOSAIC_REDIS_URL') ? { redis: { url: env('MOSAIC_REDIS_URL') } } : {}),
       rateLimit: { points: env.int('MOSAIC_RATE_LIMIT', 100), duration: 10 },
+      // The chunks' `seeAlso` relation (src/extensions/mosaic) is served with these fields.
+      extraFields: { chunk: { populate: { seeAlso: { fields: ['slug', 'title'] } } } },
+    },
+  },
+  // Mosaic adds its `mosaicAsset` query; Strapi asks for bounds on generated queries.
+  graphql: { config: { defaultLimit: 25, maxLimit: 100, depthLimit: 10 } },
+  // The OpenAPI description of the content API, Mosaic's delivery API included. It is written to
+  // src/extensions/documentation/ on every start outside production (ignored by git).
+  documentation: {
+    config: {
+      info: { version: '1.0.0', title: 'Mosaic playground' },
+      'x-strapi-config': { plugins: ['upload', 'users-permissions', 'mosaic'] },
     },
   },
   'users-permissions': {

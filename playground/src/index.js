@@ -1,11 +1,17 @@
 /**
- * The playground app. With MOSAIC_DEMO=true (set by `npm run demo`) it seeds the demo, grants the
- * public role the delivery routes and creates the demo admin. Never in production mode.
+ * The playground app. It registers examples of Mosaic's extension points (mosaic-extensions.js;
+ * MOSAIC_EXAMPLES=false leaves them out).
+ * With MOSAIC_DEMO=true (set by `npm run demo`) it seeds the demo, grants the public role the
+ * delivery routes and creates the demo admin. Never in production mode.
  */
 const { ensureDemoAdmin, grantPublicDelivery, seedDemo } = require('./demo/seed');
+const { registerMosaicExtensions } = require('./mosaic-extensions');
 
 module.exports = {
-  register() {},
+  register({ strapi }) {
+    // The benchmark measures Mosaic itself: it turns the app's examples off.
+    if (process.env.MOSAIC_EXAMPLES !== 'false') registerMosaicExtensions(strapi);
+  },
 
   async bootstrap({ strapi }) {
     if (process.env.MOSAIC_DEMO !== 'true') return;

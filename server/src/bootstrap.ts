@@ -71,8 +71,10 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
       void getService('redis', strapi).publishInvalidation();
     });
   };
+  // Fields an app added to chunks and assets read media, related documents and components too.
+  const watched = new Set([...WATCHED, ...getService('content', strapi).extraFieldModels()]);
   strapi.db.lifecycles.subscribe((event) => {
-    if (!WRITES.test(event.action) || !WATCHED.has(event.model.uid)) return;
+    if (!WRITES.test(event.action) || !watched.has(event.model.uid)) return;
     forget();
     // Again once the write is committed: a resolve that read the rows in between, here or on
     // another instance, would otherwise keep what it read before the change.

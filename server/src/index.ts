@@ -9,6 +9,24 @@ import register from './register';
 import routes from './routes';
 import services from './services';
 
+export type {
+  AfterResolveHook,
+  BeforeResolveHook,
+  BlocksContent,
+  Context,
+  ContextEnricher,
+  EnricherInput,
+  EnricherOptions,
+  HookOptions,
+  MosaicExtensions,
+  OutputFormat,
+  ResolveHookContext,
+  ResolveResult,
+  RuleOperator,
+} from '../../contracts/extensions';
+export type * as Delivery from '../../contracts/delivery';
+export type * as Tracking from '../../contracts/tracking';
+
 export default {
   register,
   bootstrap,

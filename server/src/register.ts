@@ -1,7 +1,8 @@
 /**
- * Register: ships Mosaic's components (Strapi only loads components from an app's own folder) and
+ * Register: ships Mosaic's components (Strapi only loads components from an app's own folder),
  * refuses a segment whose rule does not validate, whoever saves it (Content Manager, document
- * service, or the plugin's own routes), before anything is written.
+ * service, or the plugin's own routes), before anything is written, and describes the delivery
+ * API to the GraphQL and documentation plugins when the app has them.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -12,7 +13,10 @@ import { components, UIDS } from './content-types';
 import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { CONTEXT_FIELDS } from './core/types';
+import { registerGraphQL } from './graphql';
+import { registerOpenApi } from './openapi';
 import { registerTraitColumns } from './traits';
+import { getService } from './utils';
 
 function registerComponents(strapi: Core.Strapi) {
   for (const [uid, schema] of Object.entries(components)) {
@@ -37,7 +41,12 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
     }
     const data = (ctx.params as { data?: Record<string, unknown> }).data;
     if (data && 'rule' in data) {
-      const issues = validateRule(data.rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+      const issues = validateRule(
+        data.rule,
+        DEFAULT_RULE_LIMITS,
+        CONTEXT_FIELDS,
+        getService('extensions', strapi).operators()
+      );
       if (issues.length) {
         const name = String(
           data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new'
@@ -78,6 +87,8 @@ function validateAssetsOnSave(strapi: Core.Strapi) {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerComponents(strapi);
+  registerGraphQL(strapi);
+  registerOpenApi(strapi);
   registerTraitColumns(strapi);
   validateSegmentsOnSave(strapi);
   validateAssetsOnSave(strapi);

@@ -351,6 +351,35 @@ describe('the assembly builder', () => {
     ).toEqual([['hero-marketer'], ['feature-reuse'], ['signature']]);
   });
 
+  it('saves an asset’s first version in another locale, from chunks that exist in it', async () => {
+    const home = ids.assets.home;
+    await admin.get(`/mosaic/assets/${home}?locale=fr`).expect(404);
+    const missing = await admin
+      .put(`/mosaic/assets/${home}?locale=fr`, {
+        slots: [slot('hero', [['chunk', 'hero-developer']])],
+      })
+      .expect(400);
+    expect(missing.body.error.message).toContain("in locale 'fr'");
+    await admin.get(`/mosaic/assets/${home}?locale=fr`).expect(404);
+
+    const saved = await admin
+      .put(`/mosaic/assets/${home}?locale=fr`, {
+        slots: [slot('hero', [['chunk', 'hero-default']])],
+      })
+      .expect(200);
+    expect(saved.body.data).toEqual(
+      expect.objectContaining({ locale: 'fr', slug: 'home', title: 'Home page', status: 'draft' })
+    );
+    await admin.post(`/mosaic/assets/${home}/publish?locale=fr`).expect(200);
+    const served = await api().get('/api/mosaic/assets/home?locale=fr').expect(200);
+    expect(served.body.data.slots).toEqual([
+      { key: 'hero', chunks: [expect.objectContaining({ title: 'Accroche (par défaut)' })] },
+    ]);
+    const english = await admin.get(`/mosaic/assets/${home}`).expect(200);
+    expect(english.body.data.slots).toHaveLength(5);
+    await admin.put(`/mosaic/assets/${home}?locale=xx`, { slots: [] }).expect(400);
+  });
+
   describe('refuses a bad save, with the path, and writes nothing', () => {
     let before: EditorAsset;
     beforeAll(async () => {

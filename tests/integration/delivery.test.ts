@@ -221,7 +221,7 @@ describe('bad input', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('ValidationError');
     expect(res.body.error.message).toBe(
-      "Unknown format 'xml': use one of json, html, markdown, text"
+      "Unknown format 'xml': use one of json, html, markdown, text, mrkdwn"
     );
   });
 

@@ -200,7 +200,36 @@ describe('behaviour events', () => {
       .query('plugin::mosaic.counter' as never)
       .findOne({ where: { key: `${day}|scroll|` } } as never);
     expect((counter as { count: number }).count).toBe(1000);
-    expect(await rows('event', { visitorHash: hashOf(visitor) })).toBeLessThanOrEqual(200);
+    // Trimmed back to the newest 200 each time a tenth of that (20) more has arrived.
+    expect(await rows('event', { visitorHash: hashOf(visitor) })).toBeLessThanOrEqual(200 + 20);
+    const exported = await api()
+      .get(`/api/mosaic/profiles/${visitor}`)
+      .set('Authorization', `Bearer ${apiToken}`);
+    expect(exported.body.data.events).toHaveLength(200);
+    expect(exported.body.data.events.at(-1).value).toBeGreaterThan(800);
+  });
+
+  it('writes concurrent batches of many visitors exactly, however the commits group them', async () => {
+    const visitors = Array.from({ length: 30 }, () => newVisitor());
+    const sent = visitors.map(() => 0);
+    let anonymous = 0;
+    const requests = Array.from({ length: 300 }, (_, i) => {
+      const v = i % 31;
+      const events = Array.from({ length: 1 + (i % 4) }, () => ({ name: 'grouped' }));
+      if (v === 30) anonymous += events.length;
+      else sent[v] += events.length;
+      return track(v === 30 ? null : visitors[v], events, v === 30 ? null : 'granted');
+    });
+    const statuses = (await Promise.all(requests)).map((res) => res.status);
+    expect(statuses).toEqual(Array(300).fill(202));
+    for (const [v, visitor] of visitors.entries()) {
+      expect(await rows('event', { visitorHash: hashOf(visitor), name: 'grouped' })).toBe(sent[v]);
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    const counter = await strapi.db
+      .query('plugin::mosaic.counter' as never)
+      .findOne({ where: { key: `${day}|grouped|` } } as never);
+    expect((counter as { count: number }).count).toBe(anonymous + sent.reduce((a, b) => a + b));
   });
 });
 
@@ -332,6 +361,31 @@ describe('trusted traits, export and erasure', () => {
     expect(body.meta.explain!.persona.source).toBe('trait');
     expect(body.data.slots[0].chunks[0].content).toBe('Hi Ada,');
     expect(slot(await resolve('home', visitor), 'hero')).toEqual(['hero-executive']);
+  });
+
+  it('never serves one visitor’s merge values to another, though each variant renders once', async () => {
+    const identify = (visitor: string, firstName: string) =>
+      api()
+        .post('/api/mosaic/identify')
+        .set('Authorization', `Bearer ${apiToken}`)
+        .send({ visitorId: visitor, traits: { firstName } });
+    const [ada, bob] = [newVisitor(), newVisitor()];
+    await identify(ada, 'Ada');
+    await identify(bob, 'Bob');
+    const greeting = async (visitor: string) => {
+      const body = await resolve('welcome-email', visitor, '?format=html');
+      return { content: body.data.slots[0].chunks[0].content, key: body.meta.variantKey };
+    };
+    const first = await greeting(ada);
+    const other = await greeting(bob);
+    const again = await greeting(ada);
+    expect(first.content).toBe('<p>Hi Ada,</p>');
+    expect(other.content).toBe('<p>Hi Bob,</p>');
+    expect(other.key).not.toBe(first.key);
+    expect(again).toEqual(first);
+    // A renamed visitor gets a new variant, not the body rendered for their old name.
+    await identify(ada, 'Ada L.');
+    expect((await greeting(ada)).content).toBe('<p>Hi Ada L.,</p>');
   });
 
   it('refuses bad traits with a 400 and keeps the profile as it was', async () => {

@@ -180,6 +180,10 @@ const chunks = [
     slug: 'feature-reuse',
     title: 'Feature: write once',
     tags: ['onboarding'],
+    // Fields the playground adds to chunks (src/extensions/mosaic): an image and a button.
+    icon: { file: 'favicon.png', alternativeText: 'Mosaic logo' },
+    cta: { label: 'See how reuse works', url: '/docs/reuse' },
+    seeAlso: ['feature-api'],
     body: [
       h(2, 'Write once, use everywhere'),
       list('Web pages', 'Emails', 'Landing pages and apps'),
@@ -318,6 +322,8 @@ const assets = [
     slug: 'home',
     title: 'Home page',
     kind: 'page',
+    // A field the playground adds to assets (src/extensions/mosaic).
+    summary: 'Personalized pages from reusable chunks, for every reader.',
     slots: [
       {
         key: 'hero',

@@ -2,6 +2,9 @@
  * Seeds the demo through Strapi's document service. Idempotent: anything that already exists (by
  * slug) is left as it is, so running the demo twice leaves one copy and keeps an editor's changes.
  */
+const fs = require('fs');
+const path = require('path');
+
 const content = require('./content');
 
 const UID = (name) => `plugin::mosaic.${name}`;
@@ -25,6 +28,32 @@ async function ensurePlain(strapi, name, entries) {
   return ids;
 }
 
+/** The playground folder, from src/demo or from its compiled copy in dist/src/demo. */
+function playgroundFile(name) {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  throw new Error(`The demo file ${name} is missing from the playground`);
+}
+
+/** Uploads one of the playground's images through Strapi's upload service; answers its id. */
+async function uploadImage(strapi, { file, alternativeText }) {
+  const filepath = playgroundFile(file);
+  const [uploaded] = await strapi
+    .plugin('upload')
+    .service('upload')
+    .upload({
+      data: { fileInfo: { name: file, alternativeText } },
+      files: {
+        filepath,
+        originalFilename: file,
+        mimetype: 'image/png',
+        size: fs.statSync(filepath).size,
+      },
+    });
+  return uploaded.id;
+}
+
 async function seedDemo(strapi) {
   await ensureLocale(strapi, 'fr', 'French (fr)');
   const personas = await ensurePlain(strapi, 'persona', content.personas);
@@ -43,6 +72,8 @@ async function seedDemo(strapi) {
       status: 'published',
       data: {
         ...chunk,
+        ...(chunk.icon ? { icon: await uploadImage(strapi, chunk.icon) } : {}),
+        seeAlso: (chunk.seeAlso ?? []).map((slug) => chunks[slug]),
         personas: (chunk.personas ?? []).map((slug) => personas[slug]),
         segments: (chunk.segments ?? []).map((slug) => segments[slug]),
         tags: (chunk.tags ?? []).map((slug) => tags[slug]),

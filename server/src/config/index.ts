@@ -80,6 +80,19 @@ export const configSchema = z
         flushIntervalMs: z.number().int().min(10).max(60000),
       })
       .strict(),
+    /**
+     * How the delivery API populates fields an app added to chunks and assets, in Strapi's
+     * `populate` syntax, per field: e.g. `{ chunk: { populate: { author: { fields: ['name'] } } } }`.
+     * Unlisted media, components and dynamic zones are populated in full, relations as documentId.
+     */
+    extraFields: z
+      .object({
+        chunk: z.object({ populate: z.record(z.string(), z.unknown()) }).strict(),
+        asset: z.object({ populate: z.record(z.string(), z.unknown()) }).strict(),
+      })
+      .partial()
+      .strict()
+      .optional(),
     affinity: z
       .object({
         /** Days for an interaction's weight to halve. */

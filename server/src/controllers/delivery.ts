@@ -7,20 +7,16 @@ import type { Context as KoaContext } from 'koa';
 import { z } from 'zod';
 
 import { isValidTimeZone, type RequestFacts } from '../core/context';
-import { FORMATS, type Format } from '../core/types';
-import { VISITOR_HEADERS } from '../services/delivery';
+import { VISITOR_HEADERS, type DeliveryRequest } from '../services/delivery';
+import { FormatRenderError } from '../services/extensions';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
 const querySchema = z.object({
-  format: z
-    .string()
-    .refine((f): f is Format => (FORMATS as readonly string[]).includes(f), {
-      error: (issue) => `Unknown format '${issue.input}': use one of ${FORMATS.join(', ')}`,
-    })
-    .optional(),
+  // Apps may register formats: the delivery service knows them all and refuses the others.
+  format: text(32).optional(),
   locale: text(32).optional(),
   persona: text(100).optional(),
   explain: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
@@ -63,6 +59,16 @@ function headersOf(ctx: KoaContext): Record<string, string | undefined> {
   return headers;
 }
 
+/**
+ * A delivery request from an HTTP request: `query` holds the delivery parameters (the REST query,
+ * or the arguments of the GraphQL query), validated here; headers and cookies come from `ctx`.
+ */
+export function deliveryRequest(ctx: KoaContext, slug: string, query: unknown): DeliveryRequest {
+  const { format = 'json', explain, ...rest } = parseQuery(query);
+  const facts: RequestFacts = { query: rest, headers: headersOf(ctx), now: new Date() };
+  return { slug, format, explain: explain === 'true', facts, visitor: visitorOf(ctx) };
+}
+
 export default () => {
   function respond(
     ctx: KoaContext,
@@ -88,27 +94,47 @@ export default () => {
     ctx.body = body;
   }
 
-  function requestOf(ctx: KoaContext) {
-    const { format = 'json', explain, ...query } = parseQuery(ctx.query);
-    const facts: RequestFacts = { query, headers: headersOf(ctx), now: new Date() };
-    return {
-      slug: String(ctx.params.slug),
-      format,
-      explain: explain === 'true',
-      facts,
-      visitor: visitorOf(ctx),
-    };
+  const requestOf = (ctx: KoaContext) => deliveryRequest(ctx, String(ctx.params.slug), ctx.query);
+
+  /** A broken app format is the server's fault, not the request's: a 500 that says which. */
+  async function renderingFormat(ctx: KoaContext, deliver: () => Promise<void>) {
+    try {
+      await deliver();
+    } catch (error) {
+      if (!(error instanceof FormatRenderError)) throw error;
+      ctx.status = error.status;
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = {
+        data: null,
+        error: {
+          status: error.status,
+          name: error.name,
+          message: error.message,
+          details: error.details,
+        },
+      };
+    }
   }
 
   return {
     async asset(ctx: KoaContext) {
-      const { data, meta, varyOn, personal } = await getService('delivery').asset(requestOf(ctx));
-      respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
+      await renderingFormat(ctx, async () => {
+        const { dataJson, meta, varyOn, personal } = await getService('delivery').asset(
+          requestOf(ctx)
+        );
+        // The variant's data was serialised once; only the small meta is serialised per request.
+        ctx.type = 'application/json';
+        const body = `{"data":${dataJson},"meta":${JSON.stringify(meta)}}`;
+        respond(ctx, body, meta.variantKey, varyOn, personal);
+      });
     },
 
     async chunk(ctx: KoaContext) {
-      const { data, meta, personal } = await getService('delivery').chunk(requestOf(ctx));
-      respond(ctx, { data, meta }, meta.variantKey, personal ? VISITOR_HEADERS : [], personal);
+      await renderingFormat(ctx, async () => {
+        const { data, meta, personal, vary } = await getService('delivery').chunk(requestOf(ctx));
+        const varyOn = [...(personal ? VISITOR_HEADERS : []), ...vary];
+        respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
+      });
     },
   };
 };

@@ -70,6 +70,8 @@ export interface CompiledAsset {
   locale: string | null;
   version: string;
   slots: CompiledSlot[];
+  /** Fields an app added to the asset content type, passed through to the delivery API. */
+  extra?: Record<string, unknown>;
   /** Every segment referenced by a chunk in this asset or a nested one, by slug. */
   segments: Map<string, CompiledSegment>;
 }

@@ -19,11 +19,25 @@ export interface TraitFilter {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Whether `condition` uses one of `operators` anywhere (the database does not know them). */
+function usesOperator(condition: unknown, operators: ReadonlySet<string>): boolean {
+  if (Array.isArray(condition)) return condition.some((c) => usesOperator(c, operators));
+  if (!isObject(condition)) return false;
+  return Object.entries(condition).some(
+    ([key, value]) => operators.has(key) || usesOperator(value, operators)
+  );
+}
+
 /**
  * `columns` maps a declared trait name to the profile attribute that stores it. The rule must
- * already be valid (validateRule).
+ * already be valid (validateRule). Conditions using `appOperators` (operators an app registered)
+ * are dropped like request conditions: the database cannot evaluate them.
  */
-export function traitFilter(rule: unknown, columns: Record<string, string>): TraitFilter {
+export function traitFilter(
+  rule: unknown,
+  columns: Record<string, string>,
+  appOperators: ReadonlySet<string> = new Set()
+): TraitFilter {
   const undeclared = new Set<string>();
 
   function walk(node: Record<string, unknown>): {
@@ -53,7 +67,8 @@ export function traitFilter(rule: unknown, columns: Record<string, string>): Tra
       } else if (key === 'traits' && isObject(value)) {
         for (const [trait, condition] of Object.entries(value)) {
           const column = columns[trait];
-          if (column) parts.push({ [column]: condition });
+          if (usesOperator(condition, appOperators)) exact = false;
+          else if (column) parts.push({ [column]: condition });
           else undeclared.add(trait);
         }
       } else {

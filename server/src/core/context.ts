@@ -34,23 +34,23 @@ export interface BuiltContext {
   headerSources: Partial<Record<keyof Context, string[]>>;
 }
 
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Hour, ISO weekday and date of `now` in `tz` (a valid IANA zone; callers check first). */
-export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
-  let formatter = formatters.get(tz);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
+/**
+ * One formatter per zone as written, with the last minute it answered for: building a formatter
+ * costs far more than the request around it. Zones are a closed set, but their spelling is not
+ * (`europe/berlin` is valid too), so the map is emptied if it ever grows past what zones explain.
+ */
+const formatters = new Map<
+  string,
+  { formatter: Intl.DateTimeFormat; minute: number; time: NonNullable<Context['time']> | null }
+>();
+const MAX_FORMATTERS = 2000;
+
+function formatterFor(tz: string) {
+  let entry = formatters.get(tz);
+  if (!entry) {
+    const formatter = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
       hourCycle: 'h23',
       year: 'numeric',
@@ -59,16 +59,39 @@ export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
       hour: '2-digit',
       weekday: 'short',
     });
-    // Zones are a closed set, so this map stays small.
-    formatters.set(tz, formatter);
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    entry = { formatter, minute: -1, time: null };
+    formatters.set(tz, entry);
   }
+  return entry;
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  if (formatters.has(tz)) return true;
+  try {
+    formatterFor(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Hour, ISO weekday and date of `now` in `tz` (a valid IANA zone; callers check first). */
+export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
+  const entry = formatterFor(tz);
+  // Every zone's offset is a whole number of minutes: within one minute the answer is the same.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (entry.minute === minute && entry.time) return { ...entry.time };
   const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(now)) parts[part.type] = part.value;
-  return {
+  for (const part of entry.formatter.formatToParts(now)) parts[part.type] = part.value;
+  const time = {
     hour: Number(parts.hour),
     weekday: WEEKDAYS[parts.weekday] ?? 1,
     date: `${parts.year}-${parts.month}-${parts.day}`,
   };
+  entry.minute = minute;
+  entry.time = time;
+  return { ...time };
 }
 
 // Order matters: bots first (many carry "Mobile"), then tablets (Android tablets lack "Mobile").

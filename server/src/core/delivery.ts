@@ -7,7 +7,46 @@ import { createHash } from 'node:crypto';
 import type { CompiledAsset, CompiledChunk, Resolution } from './assembly';
 import { readMergeValue } from './merge';
 import { compileTemplate, fillBlocks, fillTemplate, type Template } from './render';
-import type { Context, Format } from './types';
+import type { BlocksContent, Context, Format } from './types';
+
+/** A format an app registered (services/extensions.ts): it renders the filled blocks itself. */
+export interface AppFormat {
+  name: string;
+  contentType: string;
+  render(blocks: BlocksContent, ctx: Context): string;
+}
+
+export type OutputFormat = Format | AppFormat;
+
+const formatName = (format: OutputFormat) => (typeof format === 'string' ? format : format.name);
+
+/** An app format's renderer threw or returned something other than a string. */
+export class AppFormatFailure extends Error {
+  constructor(
+    readonly format: string,
+    readonly chunk: string,
+    readonly reason: unknown
+  ) {
+    super(`format '${format}' failed on chunk '${chunk}'`);
+    this.name = 'AppFormatFailure';
+  }
+}
+
+function renderAppFormat(chunk: CompiledChunk, format: AppFormat, ctx: Context) {
+  const filled = fillBlocks(chunk.body, ctx);
+  // The compiled body is shared by every request: the renderer gets its own copy.
+  const blocks = filled === chunk.body ? structuredClone(chunk.body) : filled;
+  let content: unknown;
+  try {
+    content = format.render(blocks, ctx);
+  } catch (error) {
+    throw new AppFormatFailure(format.name, chunk.slug, error);
+  }
+  if (typeof content !== 'string') {
+    throw new AppFormatFailure(format.name, chunk.slug, new Error('render must return a string'));
+  }
+  return { content, merged: filled !== chunk.body };
+}
 
 export interface DeliveredChunk {
   documentId: string;
@@ -33,10 +72,18 @@ function templateFor(chunk: CompiledChunk, format: Template['format']): Template
   return template;
 }
 
-export function renderChunk(chunk: CompiledChunk, format: Format, ctx: Context): RenderedChunk {
+export function renderChunk(
+  chunk: CompiledChunk,
+  format: OutputFormat,
+  ctx: Context
+): RenderedChunk {
   let content: unknown;
   let mergeValues: string[];
-  if (format === 'json') {
+  if (typeof format !== 'string') {
+    const rendered = renderAppFormat(chunk, format, ctx);
+    content = rendered.content;
+    mergeValues = rendered.merged ? mergeValuesOf(templateFor(chunk, 'text'), ctx) : [];
+  } else if (format === 'json') {
     content = fillBlocks(chunk.body, ctx);
     // Every text template holds the body's merge fields in document order, so any one will do.
     mergeValues = content === chunk.body ? [] : mergeValuesOf(templateFor(chunk, 'text'), ctx);
@@ -80,37 +127,60 @@ function hashChunk(
 /**
  * The variant key hashes what determines the body: the asset version, locale, format, per slot
  * the chosen chunks with their versions and the merge values filled in, and the experiment
- * variants served (a holdout answer's `meta` differs from its variant's). Equal keys, equal bodies.
+ * variants served (a holdout answer's `meta` differs from its variant's). Equal keys, equal bodies,
+ * so it is computed before rendering: a body already rendered for the key can be served as it is.
  */
-export function deliverAssembly(
+export function assemblyKey(
   asset: CompiledAsset,
   resolution: Resolution,
-  format: Format,
+  format: OutputFormat,
   ctx: Context
-): Assembly {
+): string {
   const hash = createHash('sha256');
-  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${format}`);
-  const slots = resolution.slots.map((slot) => {
+  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`);
+  // Every text template holds the body's merge fields in document order, as the json body (and
+  // the blocks an app format renders) do.
+  const templateFormat = typeof format === 'string' && format !== 'json' ? format : 'text';
+  for (const slot of resolution.slots) {
     hash.update(`|slot:${slot.key}`);
-    return {
-      key: slot.key,
-      chunks: slot.chunks.map((chunk) => {
-        const rendered = renderChunk(chunk, format, ctx);
-        hashChunk(hash, chunk, rendered.mergeValues);
-        return rendered.chunk;
-      }),
-    };
-  });
+    for (const chunk of slot.chunks) {
+      hashChunk(hash, chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
+    }
+  }
   for (const e of resolution.experiments) {
     hash.update(`|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`);
   }
-  return { slots, variantKey: hash.digest('base64url').slice(0, 22) };
+  return hash.digest('base64url').slice(0, 22);
 }
 
-export function deliverChunk(chunk: CompiledChunk, format: Format, ctx: Context) {
+/** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */
+export function renderAssembly(
+  resolution: Resolution,
+  format: OutputFormat,
+  ctx: Context
+): Assembly['slots'] {
+  return resolution.slots.map((slot) => ({
+    key: slot.key,
+    chunks: slot.chunks.map((chunk) => renderChunk(chunk, format, ctx).chunk),
+  }));
+}
+
+export function deliverAssembly(
+  asset: CompiledAsset,
+  resolution: Resolution,
+  format: OutputFormat,
+  ctx: Context
+): Assembly {
+  return {
+    slots: renderAssembly(resolution, format, ctx),
+    variantKey: assemblyKey(asset, resolution, format, ctx),
+  };
+}
+
+export function deliverChunk(chunk: CompiledChunk, format: OutputFormat, ctx: Context) {
   const rendered = renderChunk(chunk, format, ctx);
   const hash = createHash('sha256');
-  hash.update(format);
+  hash.update(formatName(format));
   hashChunk(hash, chunk, rendered.mergeValues);
   return { chunk: rendered.chunk, variantKey: hash.digest('base64url').slice(0, 22) };
 }

@@ -41,6 +41,20 @@ export interface CompiledRule {
   fields: string[];
 }
 
+/**
+ * An operator an app adds (see services/extensions.ts): `validate` answers an error message for a
+ * bad operand or null; `evaluate` answers true, false, or null for unknown. Either may throw: a
+ * throwing `validate` refuses the rule, a throwing `evaluate` is unknown (no match).
+ */
+export interface CustomOperator {
+  validate(value: unknown): string | null;
+  evaluate(actual: unknown, value: unknown): boolean | null;
+}
+
+export type CustomOperators = ReadonlyMap<string, CustomOperator>;
+
+const NO_CUSTOM_OPERATORS: CustomOperators = new Map();
+
 export class RuleError extends Error {
   readonly issues: RuleIssue[];
 
@@ -58,17 +72,19 @@ export class RuleError extends Error {
 export function validateRule(
   rule: unknown,
   limits: RuleLimits = DEFAULT_RULE_LIMITS,
-  knownFields?: readonly string[]
+  knownFields?: readonly string[],
+  operators: CustomOperators = NO_CUSTOM_OPERATORS
 ): RuleIssue[] {
-  return compile(rule, limits, knownFields).issues;
+  return compile(rule, limits, knownFields, operators).issues;
 }
 
 export function compileRule(
   rule: unknown,
   limits: RuleLimits = DEFAULT_RULE_LIMITS,
-  knownFields?: readonly string[]
+  knownFields?: readonly string[],
+  operators: CustomOperators = NO_CUSTOM_OPERATORS
 ): CompiledRule {
-  const { issues, test, fields } = compile(rule, limits, knownFields);
+  const { issues, test, fields } = compile(rule, limits, knownFields, operators);
   if (issues.length > 0 || !test) throw new RuleError(issues);
   return { test: (ctx, now) => test(ctx, now) === true, fields };
 }
@@ -122,12 +138,16 @@ const FALSE_INPUTS: unknown[] = [false, 'false', 'f', '0', 0];
 const MUST_BE_SCALAR = 'must be a string, number or boolean';
 const MUST_BE_SCALAR_OR_NULL = 'must be a string, number, boolean or null';
 
+/** Operators of Strapi's filter syntax and of rules; an app's operators may not reuse them. */
+export const BUILT_IN_OPERATORS: readonly string[] = [...FIELD_OPERATORS, ...RULE_OPERATORS];
+
 function compile(
   rule: unknown,
   limits: RuleLimits,
-  knownFields?: readonly string[]
+  knownFields: readonly string[] | undefined,
+  operators: CustomOperators
 ): { issues: RuleIssue[]; test?: Test; fields: string[] } {
-  const compiler = new Compiler(limits, knownFields);
+  const compiler = new Compiler(limits, knownFields, operators);
   let test: Test | undefined;
   if (!isRecord(rule)) {
     compiler.fail([], 'must be an object of conditions, e.g. { "geo": { "country": "DE" } }');
@@ -145,8 +165,13 @@ class Compiler {
 
   constructor(
     private readonly limits: RuleLimits,
-    private readonly knownFields?: readonly string[]
+    private readonly knownFields: readonly string[] | undefined,
+    private readonly operators: CustomOperators
   ) {}
+
+  isFieldOperator(key: string): boolean {
+    return FIELD_OPERATOR_SET.has(key) || this.operators.has(key);
+  }
 
   fail(path: Path, message: string): undefined {
     this.issues.push({ path: path.join('.'), message });
@@ -171,7 +196,7 @@ class Compiler {
       } else if (key.startsWith('$')) {
         this.fail(
           at,
-          FIELD_OPERATOR_SET.has(key)
+          this.isFieldOperator(key)
             ? `must be inside a field, e.g. { "device": { "type": { "${key}": "mobile" } } }`
             : unknownOperator(key, RULE_OPERATORS)
         );
@@ -195,7 +220,7 @@ class Compiler {
     if (!isRecord(value)) return this.operator('$eq', value, path);
     if (!this.enterObject(value, path, depth)) return undefined;
     const keys = Object.keys(value);
-    const hasOperators = keys.some((key) => FIELD_OPERATOR_SET.has(key));
+    const hasOperators = keys.some((key) => this.isFieldOperator(key));
     if (hasOperators && !allowOperators) {
       return this.fail(path, 'must name a field; to allow several values of one field use $in');
     }
@@ -204,7 +229,7 @@ class Compiler {
       const at = [...path, key];
       const operand = value[key];
       let test: Test | undefined;
-      if (FIELD_OPERATOR_SET.has(key)) {
+      if (this.isFieldOperator(key)) {
         test = this.operator(key, operand, at);
       } else if (key === '$not') {
         test = Array.isArray(operand)
@@ -220,7 +245,12 @@ class Compiler {
       } else if (key === '$event') {
         this.fail(at, 'must be at the top of the rule or inside $and/$or/$not, not under a field');
       } else if (key.startsWith('$')) {
-        const allowed = [...FIELD_OPERATORS, '$not', ...(hasOperators ? [] : ['$and', '$or'])];
+        const allowed = [
+          ...FIELD_OPERATORS,
+          ...this.operators.keys(),
+          '$not',
+          ...(hasOperators ? [] : ['$and', '$or']),
+        ];
         this.fail(at, unknownOperator(key, allowed));
       } else if (hasOperators) {
         this.fail(at, 'cannot be mixed with operators in one object; nest it one level down');
@@ -314,10 +344,31 @@ class Compiler {
         return wanted === (op === '$null') ? isNull : isNotNull;
       }
       default: {
+        const custom = this.operators.get(op);
+        if (custom) return this.custom(op, custom, operand, path);
         if (!isScalar(operand)) return this.fail(path, MUST_BE_SCALAR);
         return textTest(op, operand);
       }
     }
+  }
+
+  custom(op: string, operator: CustomOperator, operand: unknown, path: Path): Test | undefined {
+    let problem: string | null;
+    try {
+      problem = operator.validate(operand);
+    } catch (error) {
+      problem = `could not be checked by operator ${op}: ${(error as Error)?.message ?? error}`;
+    }
+    if (problem) return this.fail(path, problem);
+    return (value) => {
+      try {
+        const result = operator.evaluate(value, operand);
+        return typeof result === 'boolean' ? result : null;
+      } catch {
+        // An app's operator that breaks on some value must not break resolution: unknown.
+        return null;
+      }
+    };
   }
 
   event(spec: unknown, path: Path, depth: number): Test | undefined {

@@ -10,6 +10,7 @@ import { traitFilter } from '../core/audience';
 import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from '../core/rules';
 import { CONTEXT_FIELDS } from '../core/types';
 import { declaredTraits, traitAttribute } from '../traits';
+import { getService } from '../utils';
 
 export interface AudienceEstimate {
   /** Profiles whose traits satisfy the rule (an upper bound unless `exact`). */
@@ -22,7 +23,8 @@ export interface AudienceEstimate {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async estimate(rule: unknown): Promise<AudienceEstimate> {
-    const issues = validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+    const operators = getService('extensions', strapi).operators();
+    const issues = validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS, operators);
     if (issues.length) {
       throw new errors.ValidationError(formatRuleIssues(issues), {
         errors: issues.map((issue) => ({
@@ -34,7 +36,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const columns = Object.fromEntries(
       Object.keys(declaredTraits(strapi)).map((name) => [name, traitAttribute(name)])
     );
-    const { where, exact, undeclared } = traitFilter(rule, columns);
+    const { where, exact, undeclared } = traitFilter(rule, columns, new Set(operators.keys()));
     if (undeclared.length) {
       throw new errors.ValidationError(
         `Audiences can only be counted over declared traits; declare ${undeclared

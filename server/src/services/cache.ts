@@ -17,6 +17,10 @@ export interface CacheStats {
 export interface CompiledCache {
   /** Returns the cached value for `key`, or loads, stores and returns it. */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** A value already stored under `key` by `put` (synchronous: for the hot path), or undefined. */
+  peek<T>(key: string): T | undefined;
+  /** Stores a value computed synchronously, `bytes` its approximate size, within the same bounds. */
+  put<T>(key: string, value: T, bytes: number): void;
   clear(): void;
   stats(): CacheStats;
 }
@@ -35,7 +39,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     entries: strapi.config.get<number>('plugin::mosaic.cache.maxEntries', 1000),
     bytes: strapi.config.get<number>('plugin::mosaic.cache.maxBytes', 64 * 1024 * 1024),
   });
-  const entries = new Map<string, { value: Promise<unknown>; bytes: number }>();
+  const entries = new Map<string, { value: unknown; bytes: number; sync?: true }>();
   let bytes = 0;
   let generation = 0;
   let hits = 0;
@@ -85,6 +89,23 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
         if (entries.get(key) === entry) remove(key);
         throw error;
       }
+    },
+    peek<T>(key: string): T | undefined {
+      const cached = entries.get(key);
+      if (!cached?.sync) {
+        misses += 1;
+        return undefined;
+      }
+      hits += 1;
+      entries.delete(key);
+      entries.set(key, cached);
+      return cached.value as T;
+    },
+    put<T>(key: string, value: T, size: number) {
+      remove(key);
+      entries.set(key, { value, bytes: size, sync: true });
+      bytes += size;
+      evict();
     },
     clear() {
       generation += 1;

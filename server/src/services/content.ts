@@ -15,6 +15,13 @@ import type {
 import { compileRule, DEFAULT_RULE_LIMITS, formatRuleIssues, RuleError } from '../core/rules';
 import { CONTEXT_FIELDS, type BlocksContent } from '../core/types';
 import { UIDS } from '../content-types';
+import {
+  extraFieldModels,
+  extraFieldsOf,
+  requestedPopulate,
+  servedValue,
+  type ExtraFields,
+} from '../extra-fields';
 import { getService } from '../utils';
 
 interface RelatedRef {
@@ -63,10 +70,21 @@ export interface Locales {
   available: string[];
 }
 
-/** Fields the delivery API shapes itself; anything else an app adds to chunks passes through. */
-const CHUNK_OWN_FIELDS = new Set([
+const SYSTEM_FIELDS = [
   'id',
   'documentId',
+  'createdAt',
+  'updatedAt',
+  'publishedAt',
+  'locale',
+  'localizations',
+  'createdBy',
+  'updatedBy',
+];
+
+/** Fields the delivery API shapes itself; anything else an app adds to chunks passes through. */
+const CHUNK_OWN_FIELDS = new Set([
+  ...SYSTEM_FIELDS,
   'title',
   'slug',
   'body',
@@ -75,14 +93,10 @@ const CHUNK_OWN_FIELDS = new Set([
   'tags',
   'availableFrom',
   'availableUntil',
-  'createdAt',
-  'updatedAt',
-  'publishedAt',
-  'locale',
-  'localizations',
-  'createdBy',
-  'updatedBy',
 ]);
+
+/** Fields of the asset that Mosaic serves itself or keeps to the admin. */
+const ASSET_OWN_FIELDS = new Set([...SYSTEM_FIELDS, 'title', 'slug', 'kind', 'slots']);
 
 const CHUNK_POPULATE = {
   personas: { fields: ['slug'] },
@@ -110,6 +124,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const compiledRules = new Map<string, CompiledSegment>();
 
+  // The content types are final once Strapi has loaded: an app's extensions are applied by then.
+  const extraFields: Partial<Record<'chunk' | 'asset', ExtraFields>> = {};
+  const extraFieldsFor = (type: 'chunk' | 'asset') =>
+    (extraFields[type] ??= extraFieldsOf(
+      strapi,
+      UIDS[type],
+      type === 'chunk' ? CHUNK_OWN_FIELDS : ASSET_OWN_FIELDS,
+      requestedPopulate(strapi, type)
+    ));
+
+  /** The extra fields of a loaded document, as the delivery API serves them. */
+  function extraOf(type: 'chunk' | 'asset', doc: Record<string, unknown>) {
+    const { scalars, populate } = extraFieldsFor(type);
+    const extra: Record<string, unknown> = {};
+    for (const field of scalars) if (field in doc) extra[field] = doc[field];
+    // Populated media, components and relations lose Strapi's numeric ids; JSON keeps its own.
+    for (const field of Object.keys(populate)) {
+      if (field in doc) extra[field] = servedValue(doc[field]);
+    }
+    return extra;
+  }
+
   function compileSegment(
     segment: NonNullable<ChunkDocument['segments']>[number]
   ): CompiledSegment | null {
@@ -121,7 +157,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const compiled = {
         slug,
         priority: segment.priority ?? 0,
-        rule: compileRule(segment.rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS),
+        rule: compileRule(
+          segment.rule,
+          DEFAULT_RULE_LIMITS,
+          CONTEXT_FIELDS,
+          getService('extensions').operators()
+        ),
       };
       compiledRules.set(key, compiled);
       return compiled;
@@ -134,10 +175,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   function compileChunk(doc: ChunkDocument, segments: Map<string, CompiledSegment>): CompiledChunk {
-    const extra: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(doc)) {
-      if (!CHUNK_OWN_FIELDS.has(field)) extra[field] = value;
-    }
     const segmentSlugs: string[] = [];
     for (const segment of doc.segments ?? []) {
       const compiled = compileSegment(segment);
@@ -158,7 +195,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       availableFrom: toTime(doc.availableFrom),
       availableUntil: toTime(doc.availableUntil),
       body: Array.isArray(doc.body) ? (doc.body as BlocksContent) : [],
-      extra,
+      extra: extraOf('chunk', doc),
       templates: {},
     };
   }
@@ -195,7 +232,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         filters: { documentId: { $in: missing } },
         status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
-        populate: CHUNK_POPULATE,
+        populate: { ...extraFieldsFor('chunk').populate, ...CHUNK_POPULATE },
       } as never)) as unknown as ChunkDocument[];
       for (const doc of docs) found.set(doc.documentId, compileChunk(doc, segments));
     }
@@ -213,7 +250,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         filters,
         status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
-        populate: ASSET_POPULATE,
+        populate: { ...extraFieldsFor('asset').populate, ...ASSET_POPULATE },
       } as never);
       if (doc) return doc as unknown as AssetDocument;
     }
@@ -272,6 +309,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       locale: doc.locale ?? null,
       version: versionOf(doc.updatedAt),
       slots,
+      extra: extraOf('asset', doc as unknown as Record<string, unknown>),
       segments,
     };
   }
@@ -342,6 +380,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         } as never)) as unknown as RelatedRef[];
         return new Set(personas.map((p) => p.slug ?? p.documentId));
       });
+    },
+
+    /** Models the fields an app added to chunks and assets read (see extra-fields.ts). */
+    extraFieldModels(): string[] {
+      return [
+        ...extraFieldModels(strapi, UIDS.chunk, CHUNK_OWN_FIELDS),
+        ...extraFieldModels(strapi, UIDS.asset, ASSET_OWN_FIELDS),
+      ];
     },
 
     forgetCompiledRules() {

@@ -10,10 +10,18 @@ import {
   resolveAsset,
   type CompiledAsset,
   type ExperimentAssignment,
+  type Resolution,
   type SlotExplain,
 } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
-import { deliverAssembly, deliverChunk, type DeliveredChunk } from '../core/delivery';
+import {
+  assemblyKey,
+  deliverAssembly,
+  deliverChunk,
+  renderAssembly,
+  type DeliveredChunk,
+  type OutputFormat,
+} from '../core/delivery';
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
@@ -21,7 +29,8 @@ import { getService } from '../utils';
 
 export interface DeliveryRequest {
   slug: string;
-  format: Format;
+  /** A built-in format or one an app registered (services/extensions.ts). */
+  format: Format | string;
   explain: boolean;
   facts: RequestFacts;
   /** The visitor id the frontend sent, and what it said about consent (undefined: nothing). */
@@ -35,6 +44,8 @@ export interface DeliveryMeta {
   warnings?: string[];
   /** The experiment slots served: experiment key, variant, holdout, and whether it is counted. */
   experiments?: Array<ExperimentAssignment & { counted: boolean }>;
+  /** The media type of an app format's content (built-in formats do not say). */
+  contentType?: string;
   explain?: {
     persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
     /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
@@ -45,13 +56,20 @@ export interface DeliveryMeta {
   };
 }
 
+export interface AssetData {
+  slug: string;
+  locale: string | null;
+  format: Format | string;
+  slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
+  /** Fields an app adds to the asset content type come through as they are. */
+  [extra: string]: unknown;
+}
+
 export interface AssetDelivery {
-  data: {
-    slug: string;
-    locale: string | null;
-    format: Format;
-    slots: Array<{ key: string; chunks: DeliveredChunk[] }>;
-  };
+  /** Shared with other requests of the same variant: read it, never change it. */
+  data: AssetData;
+  /** `data` serialised, kept with it per variant so the HTTP layer need not serialise it again. */
+  dataJson: string;
   meta: DeliveryMeta;
   /** Request headers that influenced the answer (for `Vary`). */
   varyOn: string[];
@@ -62,8 +80,10 @@ export interface AssetDelivery {
 /** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
-/** Resolves a compiled asset for a context and renders it: what delivery and the preview share. */
-/** `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate). */
+/**
+ * Resolves a compiled asset for a context and renders it: what delivery and the preview share.
+ * `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate).
+ */
 function assemble(
   asset: CompiledAsset,
   context: Context,
@@ -83,6 +103,39 @@ function assemble(
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /**
+   * The asset's data for a resolution. Equal variant keys, equal bodies: in a built-in format each
+   * variant is rendered and serialised once and kept in the compiled cache (which empties on any
+   * content change). An app's format renders every time: it may read more of the context than
+   * the merge fields the key covers.
+   */
+  function renderedData(
+    asset: CompiledAsset,
+    resolution: Resolution,
+    output: OutputFormat,
+    format: string,
+    context: Context,
+    variantKey: string
+  ): { data: AssetData; json: string } {
+    const cacheable = typeof output === 'string';
+    const cacheKey = `rendered:${variantKey}`;
+    const cached = cacheable
+      ? getService('cache').peek<{ data: AssetData; json: string }>(cacheKey)
+      : undefined;
+    if (cached) return cached;
+    const data: AssetData = {
+      ...asset.extra,
+      slug: asset.slug,
+      locale: asset.locale,
+      format,
+      slots: renderAssembly(resolution, output, context),
+    };
+    const rendered = { data, json: JSON.stringify(data) };
+    // The object and its JSON: about three times the JSON's length.
+    if (cacheable) getService('cache').put(cacheKey, rendered, rendered.json.length * 3);
+    return rendered;
+  }
+
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
   async function resolveLocale(requested: string | undefined): Promise<string | null> {
@@ -133,6 +186,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return true;
   }
 
+  function enricherInput(kind: 'asset' | 'chunk', request: DeliveryRequest) {
+    return { kind, slug: request.slug, headers: request.facts.headers, query: request.facts.query };
+  }
+
   function buildRequestContext(facts: RequestFacts) {
     const geoHeaders = Object.fromEntries(
       Object.entries(getService('settings').current().geoHeaders).map(([k, v]) => [
@@ -148,24 +205,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     assemble,
 
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
+      const extensions = getService('extensions');
+      const output = extensions.outputFormat(request.format);
       const locale = await resolveLocale(request.facts.query.locale);
       const asset = await getService('content').asset(request.slug, locale);
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
       const usedProfile = await withProfile(context, request);
+      const enrichment = await extensions.enrich(context, enricherInput('asset', request));
       const warnings: string[] = [];
       const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
+      const hook = await extensions.beforeResolveHooks('asset', request, locale, context);
 
       const now = request.facts.now.getTime();
-      const { resolution, assembly, data } = assemble(
-        asset,
-        context,
-        request.format,
-        now,
-        request.visitor.id
+      const resolution = resolveAsset(asset, context, now, request.visitor.id);
+      const variantKey = assemblyKey(asset, resolution, output, context);
+      const rendered = extensions.render(() =>
+        renderedData(asset, resolution, output, request.format, context, variantKey)
       );
       // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
       const counted =
@@ -189,11 +248,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const personal =
         request.visitor.id !== null || resolution.experiments.some((e) => e.bucketed);
       if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
+      for (const header of enrichment.vary) varyOn.add(header);
 
       const meta: DeliveryMeta = {
         persona: persona.persona,
         segments: resolution.matchedSegments,
-        variantKey: assembly.variantKey,
+        variantKey,
       };
       if (warnings.length) meta.warnings = warnings;
       if (resolution.experiments.length) {
@@ -202,6 +262,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           counted: counted && e.bucketed,
         }));
       }
+      if (typeof output !== 'string') meta.contentType = output.contentType;
       if (request.explain) {
         meta.explain = {
           persona: {
@@ -215,33 +276,46 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           slots: resolution.explain,
         };
       }
+      // Hooks may add to `meta`; `data` is shared by every request of this variant.
+      await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
       return {
-        data,
+        data: rendered.data,
+        dataJson: rendered.json,
         meta,
         varyOn: [...varyOn],
-        personal,
+        // An enriched context is this reader's own: it may have read anything about the request.
+        personal: personal || enrichment.enriched,
       };
     },
 
     async chunk(request: DeliveryRequest) {
+      const extensions = getService('extensions');
+      const output = extensions.outputFormat(request.format);
       const locale = await resolveLocale(request.facts.query.locale);
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
       const { context } = buildRequestContext(request.facts);
       await withProfile(context, request);
+      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const warnings: string[] = [];
       const persona = await resolvePersona(request.facts.query.persona, context, warnings);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
-      const delivered = deliverChunk(chunk, request.format, context);
+      const hook = await extensions.beforeResolveHooks('chunk', request, locale, context);
+      const delivered = extensions.render(() => deliverChunk(chunk, output, context));
+      const data = { ...delivered.chunk, format: request.format };
+      const meta: Record<string, unknown> & { persona: string | null; variantKey: string } = {
+        persona: persona.persona,
+        variantKey: delivered.variantKey,
+        ...(warnings.length ? { warnings } : {}),
+        ...(typeof output !== 'string' ? { contentType: output.contentType } : {}),
+      };
+      await extensions.afterResolveHooks({ data, meta }, hook);
       return {
-        personal: request.visitor.id !== null,
-        data: { ...delivered.chunk, format: request.format },
-        meta: {
-          persona: persona.persona,
-          variantKey: delivered.variantKey,
-          ...(warnings.length ? { warnings } : {}),
-        },
+        personal: request.visitor.id !== null || enrichment.enriched,
+        vary: enrichment.vary,
+        data,
+        meta,
       };
     },
   };

@@ -20,8 +20,8 @@ import type {
   WhereUsed,
 } from '../../../contracts/admin';
 import { UIDS } from '../content-types';
+import { excerpt } from '../core/excerpt';
 import { cycleThrough, whereUsed } from '../core/nesting';
-import { compileTemplate, fillTemplate } from '../core/render';
 import { FIELD_OPERATORS } from '../core/rules';
 import { FORMATS } from '../core/types';
 import { declaredTraits } from '../traits';
@@ -37,7 +37,7 @@ interface Ref {
 interface ChunkRow extends Ref {
   title: string;
   locale?: string | null;
-  updatedAt: string;
+  updatedAt: string | number | Date;
   body?: unknown;
   personas?: Ref[];
   segments?: Ref[];
@@ -64,7 +64,7 @@ interface AssetRow extends Ref {
   title: string;
   kind?: string | null;
   locale?: string | null;
-  updatedAt: string;
+  updatedAt: string | number | Date;
   slots?: SlotRow[];
 }
 
@@ -109,21 +109,12 @@ const REFS_POPULATE = {
 const SLOT_OWN_FIELDS = new Set(['id', '__component', 'key', 'mode', 'limit', 'candidates']);
 const CANDIDATE_OWN_FIELDS = new Set(['id', '__component', 'chunk', 'asset', 'weight']);
 
-const EXCERPT_LENGTH = 160;
-
 const slugsOf = (refs: Ref[] | undefined) => (refs ?? []).map((r) => r.slug);
 const othersOf = (row: Row, own: Set<string>) =>
   Object.fromEntries(Object.entries(row).filter(([field]) => !own.has(field)));
-
-/** The first words of a chunk's text, merge fields shown with their fallbacks. */
-function excerptOf(body: unknown): string {
-  const text = fillTemplate(compileTemplate(body ?? [], 'text'), {})
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (text.length <= EXCERPT_LENGTH) return text;
-  const cut = text.slice(0, EXCERPT_LENGTH);
-  return `${cut.slice(0, cut.lastIndexOf(' ') > 0 ? cut.lastIndexOf(' ') : EXCERPT_LENGTH)}…`;
-}
+/** Datetimes come back as strings, numbers or Dates depending on the database. */
+const timeOf = (value: string | number | Date) =>
+  value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
 
 function validationError(message: string, path: Array<string | number>, extra: Row = {}): never {
   throw new errors.ValidationError(message, {
@@ -136,7 +127,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const docs = (uid: (typeof UIDS)[keyof typeof UIDS]) =>
     strapi.documents(uid as never) as unknown as {
       findMany(params: Row): Promise<Row[]>;
-      findFirst(params: Row): Promise<Row | null>;
       findOne(params: Row): Promise<Row | null>;
       count(params: Row): Promise<number>;
       create(params: Row): Promise<Row>;
@@ -150,7 +140,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** draft / published / modified, as the Content Manager tells them, for these drafts. */
   async function statusesOf(
     uid: typeof UIDS.chunk | typeof UIDS.asset,
-    drafts: Array<{ documentId: string; updatedAt: string }>,
+    drafts: Array<{ documentId: string; updatedAt: string | number | Date }>,
     locale: string | null
   ): Promise<Map<string, DocumentStatus>> {
     const published = (await docs(uid).findMany({
@@ -158,13 +148,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ...(locale ? { locale } : {}),
       filters: { documentId: { $in: drafts.map((d) => d.documentId) } },
       fields: ['updatedAt'],
-    })) as Array<{ documentId: string; updatedAt: string }>;
-    const publishedAt = new Map(published.map((p) => [p.documentId, Date.parse(p.updatedAt)]));
+    })) as Array<{ documentId: string; updatedAt: string | number | Date }>;
+    const publishedAt = new Map(published.map((p) => [p.documentId, timeOf(p.updatedAt)]));
     return new Map(
       drafts.map((draft) => {
         const at = publishedAt.get(draft.documentId);
         const status: DocumentStatus =
-          at === undefined ? 'draft' : Date.parse(draft.updatedAt) > at ? 'modified' : 'published';
+          at === undefined ? 'draft' : timeOf(draft.updatedAt) > at ? 'modified' : 'published';
         return [draft.documentId, status];
       })
     );
@@ -207,7 +197,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       kind: row.kind ?? 'page',
       locale: row.locale ?? null,
       status,
-      updatedAt: String(row.updatedAt),
+      updatedAt: new Date(timeOf(row.updatedAt)).toISOString(),
       slots: (row.slots ?? []).map((slot) => ({
         key: slot.key,
         mode: slot.mode ?? 'first',
@@ -233,6 +223,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     }
     return row;
+  }
+
+  /**
+   * The draft to save over: in `locale`, or, when the asset has no version in that locale yet, a
+   * blank one to be created there, named as its version in the default locale is.
+   */
+  async function draftToSave(documentId: string, locale: string | null) {
+    try {
+      return { current: await draftAsset(documentId, locale), isNew: false };
+    } catch (error) {
+      const { defaultLocale } = await getService('content').locales();
+      if (!(error instanceof errors.NotFoundError) || !locale || locale === defaultLocale) {
+        throw error;
+      }
+      const other = await draftAsset(documentId, defaultLocale);
+      return { current: { ...other, locale, slots: [] }, isNew: true };
+    }
   }
 
   async function getAsset(documentId: string, requestedLocale?: string): Promise<EditorAsset> {
@@ -359,7 +366,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       personas: slugsOf(row.personas),
       segments: slugsOf(row.segments),
       tags: slugsOf(row.tags),
-      excerpt: type === 'chunk' ? excerptOf(row.body) : '',
+      excerpt: type === 'chunk' ? excerpt(row.body) : '',
     }));
   }
 
@@ -447,7 +454,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       body: { title?: string; kind?: string; slots: SlotInput[] }
     ) {
       const locale = await localeOf(requestedLocale);
-      const current = await draftAsset(documentId, locale);
+      const { current, isNew } = await draftToSave(documentId, locale);
       const seen = new Map<string, number>();
       body.slots.forEach((slot, i) => {
         const first = seen.get(slot.key);
@@ -490,6 +497,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         documentId,
         ...(locale ? { locale } : {}),
         data: {
+          // A new locale's version needs its required fields; an existing one keeps its own.
+          ...(isNew ? { title: current.title, slug: current.slug, kind: current.kind } : {}),
           ...(body.title !== undefined ? { title: body.title } : {}),
           ...(body.kind !== undefined ? { kind: body.kind } : {}),
           slots,

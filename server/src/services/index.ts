@@ -4,6 +4,7 @@ import content from './content';
 import delivery from './delivery';
 import editor from './editor';
 import experiments from './experiments';
+import extensions from './extensions';
 import insights from './insights';
 import preview from './preview';
 import profiles from './profiles';
@@ -18,6 +19,7 @@ export default {
   delivery,
   editor,
   experiments,
+  extensions,
   insights,
   preview,
   profiles,

@@ -1,7 +1,9 @@
 /**
  * Visitor profiles: identity (an HMAC of the visitor id, never the id itself), consent, the event
- * log, visits, trusted traits, export, erasure and retention. Writes go through knex in one
- * transaction per request, with atomic increments, so concurrent requests never lose a count.
+ * log, visits, trusted traits, export, erasure and retention. Writes go through knex with atomic
+ * increments, so concurrent requests never lose a count; tracked batches are group-committed (the
+ * batches that arrive during one write share the next transaction), each request answered once its
+ * own batch is committed.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 
@@ -30,6 +32,18 @@ export interface TrackedEvent {
   tags?: string[];
   props?: Record<string, unknown>;
 }
+
+/** A request's batch waiting for the group commit that writes it. */
+interface PendingBatch {
+  visitorHash: string | null;
+  events: TrackedEvent[];
+  now: number;
+  done: (error: Error | null) => void;
+}
+
+/** At most this many events in one group transaction, and rows in one insert statement. */
+const MAX_GROUP_EVENTS = 2000;
+const INSERT_ROWS = 500;
 
 export interface ProfileExport {
   visits: number;
@@ -166,17 +180,32 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .merge(update);
   }
 
-  async function counted(trx: Knex, events: TrackedEvent[], now: number) {
+  /** Adds a group's events to the anonymous daily counters: one upsert per day, name and asset. */
+  async function counted(trx: Knex, batches: PendingBatch[]) {
     const { counters } = tables();
-    const day = new Date(now).toISOString().slice(0, 10);
-    const totals = new Map<string, { name: string; asset: string | null; count: number }>();
-    for (const event of events) {
-      const key = `${day}|${event.name}|${event.asset ?? ''}`;
-      const entry = totals.get(key) ?? { name: event.name, asset: event.asset ?? null, count: 0 };
-      entry.count += 1;
-      totals.set(key, entry);
+    const totals = new Map<
+      string,
+      { day: string; name: string; asset: string | null; count: number; at: Date }
+    >();
+    for (const batch of batches) {
+      const day = new Date(batch.now).toISOString().slice(0, 10);
+      for (const event of batch.events) {
+        const key = `${day}|${event.name}|${event.asset ?? ''}`;
+        const entry = totals.get(key) ?? {
+          day,
+          name: event.name,
+          asset: event.asset ?? null,
+          count: 0,
+          at: new Date(batch.now),
+        };
+        entry.count += 1;
+        totals.set(key, entry);
+      }
     }
-    for (const [key, { name, asset, count }] of totals) {
+    // In key order, so concurrent groups on other instances lock the rows in the same order.
+    for (const [key, { day, name, asset, count, at }] of [...totals].sort(([a], [b]) =>
+      a < b ? -1 : 1
+    )) {
       await trx(counters.name)
         .insert({
           [counters.column('key')]: key,
@@ -184,13 +213,104 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           [counters.column('name')]: name,
           [counters.column('asset')]: asset,
           [counters.column('count')]: count,
-          ...counters.stamps(new Date(now)),
+          ...counters.stamps(at),
         })
         .onConflict(counters.column('key'))
         .merge({
           [counters.column('count')]: plus(counters.name, counters.column('count'), count),
         });
     }
+  }
+
+  /** Writes a group of batches in one transaction: counters, profiles, then the events. */
+  async function writeGroup(trx: Knex, batches: PendingBatch[]) {
+    const { events: log, profiles } = tables();
+    await counted(trx, batches);
+    const visitors = new Map<string, { events: number; now: number }>();
+    for (const batch of batches) {
+      if (!batch.visitorHash) continue;
+      const seen = visitors.get(batch.visitorHash) ?? { events: 0, now: batch.now };
+      seen.events += batch.events.length;
+      seen.now = Math.max(seen.now, batch.now);
+      visitors.set(batch.visitorHash, seen);
+    }
+    if (!visitors.size) return [];
+    const hashes = [...visitors.keys()].sort();
+    for (const visitorHash of hashes) {
+      const { events, now } = visitors.get(visitorHash)!;
+      await upsertProfile(trx, visitorHash, now, { events });
+    }
+    const c = log.column;
+    const rows = batches.flatMap((batch) =>
+      batch.visitorHash
+        ? batch.events.map((event) => ({
+            [c('visitorHash')]: batch.visitorHash,
+            [c('name')]: event.name,
+            [c('ts')]: event.ts,
+            [c('value')]: event.value ?? null,
+            [c('asset')]: event.asset ?? null,
+            [c('slot')]: event.slot ?? null,
+            [c('chunk')]: event.chunk ?? null,
+            [c('variantKey')]: event.variantKey ?? null,
+            [c('personas')]: event.personas ? JSON.stringify(event.personas) : null,
+            [c('tags')]: event.tags ? JSON.stringify(event.tags) : null,
+            [c('props')]: event.props ? JSON.stringify(event.props) : null,
+            ...log.stamps(new Date(batch.now)),
+          }))
+        : []
+    );
+    // Well under every database's limit on bound parameters per statement.
+    for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+      await trx(log.name).insert(rows.slice(i, i + INSERT_ROWS));
+    }
+    // Whose log may now be longer than kept: a trim every `slack` events past the limit.
+    const counts = await trx(profiles.name)
+      .select(profiles.column('visitorHash'), profiles.column('eventCount'))
+      .whereIn(profiles.column('visitorHash'), hashes);
+    const { maxEvents } = config().eventLog;
+    const slack = Math.max(1, Math.ceil(maxEvents / 10));
+    return counts
+      .filter((row: Record<string, unknown>) => {
+        const after = Number(row[profiles.column('eventCount')]);
+        const before = after - visitors.get(String(row[profiles.column('visitorHash')]))!.events;
+        return after > maxEvents && Math.floor(before / slack) !== Math.floor(after / slack);
+      })
+      .map((row: Record<string, unknown>) => String(row[profiles.column('visitorHash')]));
+  }
+
+  /**
+   * Group commit: batches that arrive while a group is being written wait and are written together
+   * in the next transaction, so under load many requests share one commit, and a lone request is
+   * written at once. Each request's promise settles when its own batch is committed (or failed).
+   */
+  const pending: PendingBatch[] = [];
+  let writing: Promise<void> | null = null;
+
+  async function writePending() {
+    while (pending.length) {
+      const group: PendingBatch[] = [];
+      let size = 0;
+      while (
+        pending.length &&
+        (size === 0 || size + pending[0].events.length <= MAX_GROUP_EVENTS)
+      ) {
+        const batch = pending.shift()!;
+        size += batch.events.length;
+        group.push(batch);
+      }
+      try {
+        const overLimit = await withRetry(() =>
+          knex().transaction((trx) => writeGroup(trx, group))
+        );
+        for (const visitorHash of overLimit) {
+          await trimLog(knex(), visitorHash).catch(() => undefined);
+        }
+        for (const batch of group) batch.done(null);
+      } catch (error) {
+        for (const batch of group) batch.done(error as Error);
+      }
+    }
+    writing = null;
   }
 
   async function readEvents(db: Knex, visitorHash: string): Promise<TrackedEvent[]> {
@@ -304,34 +424,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Records a batch: anonymous counters always; with a consenting visitor, the events in their
      * log and the profile's counter, all in one transaction.
      */
-    async track(visitorId: string | null, events: TrackedEvent[], now: number) {
-      const { events: log } = tables();
-      await withRetry(() =>
-        knex().transaction(async (trx) => {
-          await counted(trx, events, now);
-          if (!visitorId) return;
-          const visitorHash = hash(visitorId);
-          await upsertProfile(trx, visitorHash, now, { events: events.length });
-          const c = log.column;
-          await trx(log.name).insert(
-            events.map((event) => ({
-              [c('visitorHash')]: visitorHash,
-              [c('name')]: event.name,
-              [c('ts')]: event.ts,
-              [c('value')]: event.value ?? null,
-              [c('asset')]: event.asset ?? null,
-              [c('slot')]: event.slot ?? null,
-              [c('chunk')]: event.chunk ?? null,
-              [c('variantKey')]: event.variantKey ?? null,
-              [c('personas')]: event.personas ? JSON.stringify(event.personas) : null,
-              [c('tags')]: event.tags ? JSON.stringify(event.tags) : null,
-              [c('props')]: event.props ? JSON.stringify(event.props) : null,
-              ...log.stamps(new Date(now)),
-            }))
-          );
-        })
-      );
-      if (visitorId) await trimLog(knex(), hash(visitorId)).catch(() => undefined);
+    track(visitorId: string | null, events: TrackedEvent[], now: number): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        pending.push({
+          visitorHash: visitorId ? hash(visitorId) : null,
+          events,
+          now,
+          done: (error) => (error ? reject(error) : resolve()),
+        });
+        writing ??= writePending();
+      });
+    },
+
+    /** Resolves when every batch accepted so far is written (for shutdown). */
+    async settled() {
+      while (writing) await writing;
     },
 
     /** Merges trusted traits into the profile (API token only, checked by the route). */
