@@ -376,7 +376,7 @@ describe('the assembly builder', () => {
       { key: 'hero', chunks: [expect.objectContaining({ title: 'Accroche (par défaut)' })] },
     ]);
     const english = await admin.get(`/mosaic/assets/${home}`).expect(200);
-    expect(english.body.data.slots).toHaveLength(5);
+    expect(english.body.data.slots).toHaveLength(6);
     await admin.put(`/mosaic/assets/${home}?locale=xx`, { slots: [] }).expect(400);
   });
 
