@@ -57,6 +57,8 @@ export interface EditorSlot {
   key: string;
   mode: SlotMode;
   limit?: number | null;
+  /** `experiment` slots: the whole percentage (0–100) of visitors kept out, on the control. */
+  holdout?: number | null;
   candidates: EditorCandidate[];
 }
 

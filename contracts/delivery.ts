@@ -50,6 +50,21 @@ export type SkipReason =
   | 'too-deep'
   | 'not-chosen';
 
+/** What an `experiment` slot served one visitor (PRODUCT.md, *Selection*). */
+export interface ExperimentAssignment {
+  /** The experiment key: `<asset documentId>:<slot key>`. */
+  key: string;
+  /** documentId of the asset holding the slot (a nested asset's for a nested slot). */
+  asset: string;
+  slot: string;
+  /** documentId of the candidate served. */
+  variant: string;
+  /** In the holdout: served the first eligible candidate, outside the test. */
+  holdout: boolean;
+  /** False when the request carried no visitor id: the first eligible candidate, no bucket. */
+  bucketed: boolean;
+}
+
 export interface Explain {
   persona: { requested: string | null; source: 'param' | null; known: boolean | null };
   context: Record<string, unknown>;
@@ -65,6 +80,7 @@ export interface Explain {
       reason: SkipReason | 'eligible';
       score?: number;
     }>;
+    experiment?: ExperimentAssignment;
   }>;
 }
 
@@ -85,6 +101,11 @@ export declare namespace ResolveAsset {
       segments: string[];
       variantKey: string;
       warnings?: string[];
+      /**
+       * Present when the asset has `experiment` slots. `counted`: the impression is measured (a
+       * visitor id and consent: counting keeps the HMAC of the id, bucketing keeps nothing).
+       */
+      experiments?: Array<ExperimentAssignment & { counted: boolean }>;
       /** The media type of an app format's content (absent for the built-in formats). */
       contentType?: string;
       explain?: Explain;

@@ -13,6 +13,12 @@ export interface BehaviourEvent {
   /** A chunk's documentId or slug: views and clicks raise affinity to its personas and tags. */
   chunk?: string;
   variantKey?: string;
+  /**
+   * For `conversion`: the goal reached (signup, purchase…). A conversion counts for the experiment
+   * variants the visitor saw within the attribution window — only `asset`'s (documentId or slug;
+   * an unknown one is refused) when it is given — once per variant, day seen and goal.
+   */
+  goal?: string;
   value?: number;
   props?: Record<string, Scalar>;
   /** Epoch milliseconds or an ISO date-time; now when absent; not in the future. */
@@ -25,9 +31,12 @@ export declare namespace TrackEvents {
     headers: { 'X-Mosaic-Visitor'?: string; 'X-Mosaic-Consent'?: 'granted' | 'denied' };
     body: { events: BehaviourEvent[] };
   }
-  /** 202 Accepted. `profile`: whether the events went into the visitor's profile. */
+  /**
+   * 202 Accepted. `profile`: whether the events went into the visitor's profile; `attributed`
+   * (when the batch held conversions): experiment variants credited with a conversion.
+   */
   export interface Response {
-    data: { accepted: number; profile: boolean };
+    data: { accepted: number; profile: boolean; attributed?: number };
     meta: Record<string, never>;
   }
 }

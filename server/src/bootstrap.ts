@@ -42,8 +42,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     mosaicRetention: {
       task: async () => {
         const purged = await getService('profiles').purge(Date.now());
+        const exposures = await getService('experiments').purge(Date.now());
         strapi.log.info(
-          `[mosaic] retention: ${purged.profiles} profiles, ${purged.events} events purged`
+          `[mosaic] retention: ${purged.profiles} profiles, ${purged.events} events, ${exposures} experiment exposures purged`
         );
       },
       options: { rule: RETENTION_RULE },

@@ -29,11 +29,23 @@ const typeDefs = /* GraphQL */ `
     fields: JSON
   }
 
+  "What an experiment slot served this visitor (see the REST meta.experiments)."
+  type MosaicExperiment {
+    key: String!
+    asset: String!
+    slot: String!
+    variant: String!
+    holdout: Boolean!
+    bucketed: Boolean!
+    counted: Boolean!
+  }
+
   type MosaicAssetMeta {
     persona: String
     segments: [String!]!
     variantKey: String!
     warnings: [String!]
+    experiments: [MosaicExperiment!]
     contentType: String
     explain: JSON
   }

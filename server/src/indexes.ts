@@ -11,6 +11,11 @@ const INDEXES = [
   { uid: UIDS.profile, attribute: 'visitorHash', unique: true },
   { uid: UIDS.counter, attribute: 'key', unique: true },
   { uid: UIDS.event, attribute: 'visitorHash', unique: false },
+  { uid: UIDS.experimentStat, attribute: 'key', unique: true },
+  { uid: UIDS.experimentStat, attribute: 'asset', unique: false },
+  { uid: UIDS.exposure, attribute: 'key', unique: true },
+  { uid: UIDS.exposure, attribute: 'visitorHash', unique: false },
+  { uid: UIDS.exposure, attribute: 'batch', unique: false },
   { uid: UIDS.chunk, attribute: 'slug', unique: false },
   { uid: UIDS.asset, attribute: 'slug', unique: false },
 ] as const;

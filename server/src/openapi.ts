@@ -137,6 +137,22 @@ const schemas = {
           variantKey: { type: 'string' },
           warnings: { type: 'array', items: { type: 'string' } },
           contentType: { type: 'string', description: "An app format's media type" },
+          experiments: {
+            type: 'array',
+            description: 'The experiment slots served: key, variant, holdout, bucketed, counted',
+            items: {
+              type: 'object',
+              properties: {
+                key: { type: 'string' },
+                asset: { type: 'string' },
+                slot: { type: 'string' },
+                variant: { type: 'string' },
+                holdout: { type: 'boolean' },
+                bucketed: { type: 'boolean' },
+                counted: { type: 'boolean' },
+              },
+            },
+          },
           explain: { type: 'object', description: 'With `explain=true`: why each choice' },
         },
         required: ['persona', 'segments', 'variantKey'],
@@ -170,6 +186,7 @@ const schemas = {
       slot: { type: 'string' },
       chunk: { type: 'string', description: "A chunk's documentId or slug" },
       variantKey: { type: 'string' },
+      goal: { type: 'string', description: "A conversion's goal, e.g. signup" },
       value: { type: 'number' },
       props: { type: 'object', additionalProperties: scalar, maxProperties: 20 },
       ts: { oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }] },
@@ -248,7 +265,14 @@ const paths = {
             properties: {
               data: {
                 type: 'object',
-                properties: { accepted: { type: 'integer' }, profile: { type: 'boolean' } },
+                properties: {
+                  accepted: { type: 'integer' },
+                  profile: { type: 'boolean' },
+                  attributed: {
+                    type: 'integer',
+                    description: 'With conversions: experiment variants credited',
+                  },
+                },
               },
             },
           },

@@ -11,6 +11,7 @@ import upperFirst from 'lodash/upperFirst';
 
 import { components, UIDS } from './content-types';
 import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
+import { validateExperimentSlots } from './core/slots';
 import { CONTEXT_FIELDS } from './core/types';
 import { registerGraphQL } from './graphql';
 import { registerOpenApi } from './openapi';
@@ -63,10 +64,32 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
   });
 }
 
+/** Refuses experiment slots with bad weights, a bad holdout or fewer than two candidates. */
+function validateAssetsOnSave(strapi: Core.Strapi) {
+  strapi.documents.use(async (ctx, next) => {
+    if (ctx.uid !== UIDS.asset || (ctx.action !== 'create' && ctx.action !== 'update')) {
+      return next();
+    }
+    const data = (ctx.params as { data?: Record<string, unknown> }).data;
+    const issues = data ? validateExperimentSlots(data.slots) : [];
+    if (issues.length) {
+      const name = String(
+        data?.slug ?? data?.title ?? (ctx.params as { documentId?: string }).documentId ?? 'new'
+      );
+      throw new errors.ValidationError(
+        `asset '${name}': ${issues.map((i) => i.message).join('; ')}`,
+        { errors: issues.map((issue) => ({ ...issue, name: 'ValidationError' })) }
+      );
+    }
+    return next();
+  });
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerComponents(strapi);
   registerGraphQL(strapi);
   registerOpenApi(strapi);
   registerTraitColumns(strapi);
   validateSegmentsOnSave(strapi);
+  validateAssetsOnSave(strapi);
 };

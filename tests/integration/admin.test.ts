@@ -115,6 +115,9 @@ describe('permissions', () => {
     ['put', '/mosaic/settings', 'settings'],
     ['get', '/mosaic/cache', 'settings'],
     ['post', '/mosaic/audience', 'read'],
+    ['get', '/mosaic/insights/{home}', 'read'],
+    ['get', '/mosaic/insights/{home}/export', 'read'],
+    ['post', '/mosaic/insights/{home}/slots/{offer}/promote', 'edit'],
   ];
 
   /** Placeholders in the table, filled once the demo is seeded. */
@@ -122,7 +125,8 @@ describe('permissions', () => {
     path
       .replace('{home}', ids.assets.home)
       .replace('{twitter}', ids.segments['from-twitter'])
-      .replace('{signature}', ids.chunks.signature);
+      .replace('{signature}', ids.chunks.signature)
+      .replace('{offer}', 'offer');
 
   it('lists every admin route of the plugin', () => {
     const served = strapi
@@ -130,7 +134,10 @@ describe('permissions', () => {
       .routes.admin.routes.map((r: { method: string; path: string }) => `${r.method} ${r.path}`);
     const tested = routes.map(
       ([method, path]) =>
-        `${method.toUpperCase()} ${path.replace('/mosaic', '').replace(/\{\w+\}/, ':documentId')}`
+        `${method.toUpperCase()} ${path
+          .replace('/mosaic', '')
+          .replace('{offer}', ':slotKey')
+          .replace(/\{\w+\}/, ':documentId')}`
     );
     expect(tested.sort()).toEqual(served.sort());
   });
@@ -259,7 +266,7 @@ describe('the assembly builder', () => {
         kind: 'page',
         locale: 'en',
         status: 'published',
-        slotCount: 5,
+        slotCount: 6,
       })
     );
     const found = await admin.get('/mosaic/assets?q=welcome').expect(200);
@@ -369,7 +376,7 @@ describe('the assembly builder', () => {
       { key: 'hero', chunks: [expect.objectContaining({ title: 'Accroche (par défaut)' })] },
     ]);
     const english = await admin.get(`/mosaic/assets/${home}`).expect(200);
-    expect(english.body.data.slots).toHaveLength(5);
+    expect(english.body.data.slots).toHaveLength(6);
     await admin.put(`/mosaic/assets/${home}?locale=xx`, { slots: [] }).expect(400);
   });
 

@@ -37,7 +37,7 @@ describe('the demo', () => {
     await demo.seedDemo(strapi);
     const count = (model: string) =>
       strapi.documents(`plugin::mosaic.${model}` as never).count({ locale: 'en' } as never);
-    expect(await count('chunk')).toBe(25);
+    expect(await count('chunk')).toBe(27);
     expect(await count('asset')).toBe(3);
     expect(await count('persona')).toBe(3);
     expect(await count('segment')).toBe(4);

@@ -39,6 +39,15 @@ const MOSAIC_ASSET = /* GraphQL */ `
         segments
         variantKey
         warnings
+        experiments {
+          key
+          asset
+          slot
+          variant
+          holdout
+          bucketed
+          counted
+        }
       }
     }
   }

@@ -98,10 +98,15 @@ describe('slots', () => {
     expect(setWeight(slots, 0, 5, 10)).toBe(slots);
   });
 
-  it('sends the server only what it stores: keys, modes, limits, candidate references', () => {
+  it('sends the server only what it stores: keys, modes, limits, holdouts, candidate references', () => {
     const body = toSaveBody('Home', [
-      { key: ' hero ', mode: 'first', limit: 4, candidates: [chunk('a')] },
-      { key: 'test', mode: 'experiment', candidates: [{ ...chunk('b'), weight: 30 }] },
+      { key: ' hero ', mode: 'first', limit: 4, holdout: 5, candidates: [chunk('a')] },
+      {
+        key: 'test',
+        mode: 'experiment',
+        holdout: 10,
+        candidates: [{ ...chunk('b'), weight: 30 }],
+      },
     ]);
     expect(body).toEqual({
       title: 'Home',
@@ -116,6 +121,7 @@ describe('slots', () => {
           key: 'test',
           mode: 'experiment',
           limit: null,
+          holdout: 10,
           candidates: [{ type: 'chunk', documentId: 'doc-b', weight: 30 }],
         },
       ],

@@ -24,6 +24,7 @@ import type {
   ValidateRule,
   WhereUsed,
 } from '../../../contracts/admin';
+import type { GetInsights, PromoteVariant } from '../../../contracts/insights';
 
 export interface FieldError {
   path: string[];
@@ -37,6 +38,16 @@ export interface ApiFailure {
   /** Asset slugs of a refused nesting cycle, the first repeated at the end. */
   cycle: string[] | null;
 }
+
+/** The period and goal the insights page reads (empty: the server's defaults). */
+export interface InsightsQuery {
+  from?: string;
+  to?: string;
+  goal?: string;
+}
+
+const insightsParams = (query: InsightsQuery) =>
+  Object.fromEntries(Object.entries(query).filter(([, value]) => value));
 
 export interface AudienceEstimate {
   matching: number;
@@ -149,6 +160,29 @@ export function useMosaicApi() {
 
       saveSettings: async (body: Partial<MosaicSettings>) =>
         (await put<Settings.Response>('/mosaic/settings', body)).data.data,
+
+      insights: async (documentId: string, query: InsightsQuery) =>
+        (
+          await get<GetInsights.Response>(`/mosaic/insights/${documentId}`, {
+            params: insightsParams(query),
+          })
+        ).data.data,
+
+      insightsCsv: async (documentId: string, query: InsightsQuery) =>
+        (
+          await get(`/mosaic/insights/${documentId}/export`, {
+            params: insightsParams(query),
+            responseType: 'blob',
+          })
+        ).data,
+
+      promote: async (documentId: string, slot: string, variant: string) =>
+        (
+          await post<PromoteVariant.Response, PromoteVariant.Request['body']>(
+            `/mosaic/insights/${documentId}/slots/${encodeURIComponent(slot)}/promote`,
+            { variant }
+          )
+        ).data.data,
     }),
     [get, post, put]
   );

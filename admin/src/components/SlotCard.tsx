@@ -199,6 +199,22 @@ export const SlotCard = ({
             </Field.Root>
           </Box>
         )}
+        {slot.mode === 'experiment' && (
+          <Box width="160px">
+            <Field.Root
+              name={`slot-${index}-holdout`}
+              hint={t('builder.slot.holdout.hint', 'Visitors kept on the first candidate')}
+            >
+              <Field.Label>{t('builder.slot.holdout', 'Holdout (%)')}</Field.Label>
+              <NumberInput
+                value={slot.holdout ?? undefined}
+                disabled={!canEdit}
+                onValueChange={(value) => onChange({ holdout: value ?? null })}
+              />
+              <Field.Hint />
+            </Field.Root>
+          </Box>
+        )}
         <Box paddingTop={6}>
           <IconButton
             label={t('builder.slot.remove', 'Remove the slot {key}', { key: slot.key })}

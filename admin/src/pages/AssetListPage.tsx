@@ -1,6 +1,7 @@
 /**
  * Mosaic's home: the assets editors assemble, searchable by title or slug and by locale, with their
- * status and a way to create one. Links to the segments page and to the content types behind it.
+ * status and a way to create one. Links to the segments and insights pages and to the content types
+ * behind it.
  */
 import {
   Box,
@@ -143,9 +144,14 @@ export const AssetListPage = () => {
           </Button>
         }
         secondaryAction={
-          <Link tag={RouterLink} to="segments">
-            {t('nav.segments', 'Segment rules')}
-          </Link>
+          <Flex gap={4}>
+            <Link tag={RouterLink} to="segments">
+              {t('nav.segments', 'Segment rules')}
+            </Link>
+            <Link tag={RouterLink} to="insights">
+              {t('nav.insights', 'Insights')}
+            </Link>
+          </Flex>
         }
       />
       <Layouts.Content>

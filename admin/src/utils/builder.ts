@@ -140,6 +140,7 @@ export function toSaveBody(title: string, slots: EditorSlot[]): SaveAsset.Reques
       key: slot.key.trim(),
       mode: slot.mode,
       limit: slot.mode === 'all' ? (slot.limit ?? null) : null,
+      ...(slot.mode === 'experiment' ? { holdout: slot.holdout ?? null } : {}),
       candidates: slot.candidates.map((c) => ({
         type: c.type,
         documentId: c.documentId,

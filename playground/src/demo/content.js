@@ -292,6 +292,16 @@ const chunks = [
     body: [list('Write your first chunk', 'Tag it with a persona', 'Assemble your first page')],
   },
   {
+    slug: 'offer-trial',
+    title: 'Offer: free trial',
+    body: [p('Start a 14-day free trial: every feature, no credit card.')],
+  },
+  {
+    slug: 'offer-demo',
+    title: 'Offer: guided demo',
+    body: [p('Book a 20-minute guided demo and see your own pages assembled.')],
+  },
+  {
     slug: 'signature',
     title: 'Company signature',
     body: [p('— The Mosaic team · ', link('https://mosaic.example', 'mosaic.example'))],
@@ -352,6 +362,16 @@ const assets = [
           'cta-dach',
           'cta-default'
         ),
+      },
+      // A running experiment: half the visitors with an id see each offer (see seed.js for traffic).
+      {
+        key: 'offer',
+        mode: 'experiment',
+        holdout: 10,
+        candidates: [
+          { chunk: 'offer-trial', weight: 1 },
+          { chunk: 'offer-demo', weight: 1 },
+        ],
       },
       { key: 'footer', mode: 'first', candidates: [{ asset: 'company-footer' }] },
     ],

@@ -104,17 +104,81 @@ async function seedDemo(strapi) {
         ...asset,
         slots: asset.slots.map((slot) => ({
           ...slot,
-          candidates: slot.candidates.map((candidate) =>
-            candidate.chunk
-              ? { chunk: chunks[candidate.chunk] }
-              : { asset: assets[candidate.asset] }
-          ),
+          candidates: slot.candidates.map(({ chunk, asset, weight }) => ({
+            ...(chunk ? { chunk: chunks[chunk] } : { asset: assets[asset] }),
+            ...(weight !== undefined ? { weight } : {}),
+          })),
         })),
       },
     });
     assets[asset.slug] = created.documentId;
   }
+  await seedExperimentTraffic(strapi, assets.home, chunks);
   return { personas, tags, segments, chunks, assets };
+}
+
+/** A small deterministic generator, so the seeded traffic is the same on every machine. */
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Four weeks of traffic for the home page's `offer` experiment, up to yesterday, written as the
+ * daily rollups live counting writes: the guided demo converts better than the free trial. Skipped
+ * when the experiment already has counts.
+ */
+async function seedExperimentTraffic(strapi, home, chunks) {
+  const existing = await strapi.db
+    .query('plugin::mosaic.experiment-stat')
+    .findOne({ where: { asset: home, slot: 'offer' } });
+  if (existing) return;
+  const next = random(7);
+  const audiences = [
+    { persona: '', segments: '', share: 0.45 },
+    { persona: 'developer', segments: '', share: 0.2 },
+    { persona: 'marketer', segments: 'from-twitter', share: 0.15 },
+    { persona: 'executive', segments: '', share: 0.1 },
+    { persona: '', segments: 'dach-visitors', share: 0.1 },
+  ];
+  const arms = [
+    { variant: chunks['offer-trial'], rate: 0.041, share: 0.45 },
+    { variant: chunks['offer-demo'], rate: 0.056, share: 0.45 },
+    { variant: 'holdout', rate: 0.04, share: 0.1 },
+  ];
+  const rows = [];
+  const today = Date.parse(new Date().toISOString().slice(0, 10));
+  for (let back = 29; back >= 1; back -= 1) {
+    const date = new Date(today - back * DAY_MS);
+    const weekend = [0, 6].includes(date.getUTCDay());
+    const visitors = Math.round((weekend ? 520 : 900) * (0.9 + next() * 0.2));
+    for (const audience of audiences) {
+      for (const arm of arms) {
+        const impressions = Math.round(
+          visitors * audience.share * arm.share * (0.95 + next() * 0.1)
+        );
+        let conversions = 0;
+        for (let i = 0; i < impressions; i += 1) if (next() < arm.rate) conversions += 1;
+        rows.push({
+          day: date.toISOString().slice(0, 10),
+          asset: home,
+          slot: 'offer',
+          variant: arm.variant,
+          segments: audience.segments,
+          persona: audience.persona,
+          impressions,
+          conversions,
+          value: 0,
+        });
+      }
+    }
+  }
+  await strapi.plugin('mosaic').service('experiments').importRollups(rows);
 }
 
 /** Lets anonymous visitors call the delivery and tracking routes (the Users & Permissions public role). */

@@ -72,6 +72,14 @@ export const configSchema = z
     rateLimit: z
       .object({ points: z.number().int().min(1), duration: z.number().int().min(1) })
       .strict(),
+    experiments: z
+      .object({
+        /** Days after seeing a variant during which a visitor's conversion counts for it. */
+        attributionDays: z.number().int().min(1).max(90),
+        /** How often buffered impressions are written, in milliseconds. */
+        flushIntervalMs: z.number().int().min(10).max(60000),
+      })
+      .strict(),
     /**
      * How the delivery API populates fields an app added to chunks and assets, in Strapi's
      * `populate` syntax, per field: e.g. `{ chunk: { populate: { author: { fields: ['name'] } } } }`.
@@ -112,6 +120,7 @@ export default {
     retentionDays: 180,
     eventLog: { maxEvents: 200, maxBatch: 100, maxBodyBytes: 64 * 1024 },
     affinity: { halfLifeDays: 14, saturation: 2, personaThreshold: 0.5 },
+    experiments: { attributionDays: 7, flushIntervalMs: 1000 },
   } satisfies z.input<typeof configSchema>,
   validator(config: unknown) {
     const result = configSchema.safeParse(config);

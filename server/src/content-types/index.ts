@@ -6,6 +6,8 @@ import asset from '../../../content-types/asset/schema.json';
 import chunk from '../../../content-types/chunk/schema.json';
 import counter from '../../../content-types/counter/schema.json';
 import event from '../../../content-types/event/schema.json';
+import experimentStat from '../../../content-types/experiment-stat/schema.json';
+import exposure from '../../../content-types/exposure/schema.json';
 import candidate from '../../../content-types/components/candidate.json';
 import slot from '../../../content-types/components/slot.json';
 import persona from '../../../content-types/persona/schema.json';
@@ -22,6 +24,8 @@ export default {
   profile: { schema: profile },
   event: { schema: event },
   counter: { schema: counter },
+  'experiment-stat': { schema: experimentStat },
+  exposure: { schema: exposure },
 };
 
 /** Components, keyed by their uid (`mosaic.slot`), registered by hand in `register`. */
@@ -36,4 +40,6 @@ export const UIDS = {
   profile: 'plugin::mosaic.profile',
   event: 'plugin::mosaic.event',
   counter: 'plugin::mosaic.counter',
+  experimentStat: 'plugin::mosaic.experiment-stat',
+  exposure: 'plugin::mosaic.exposure',
 } as const;

@@ -1,7 +1,8 @@
 import admin from './admin';
 import delivery from './delivery';
 import editor from './editor';
+import insights from './insights';
 import preview from './preview';
 import tracking from './tracking';
 
-export default { admin, delivery, editor, preview, tracking };
+export default { admin, delivery, editor, insights, preview, tracking };

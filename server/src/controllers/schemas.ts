@@ -41,6 +41,13 @@ const slot = z.object({
     .positive('must be a positive whole number')
     .nullable()
     .optional(),
+  holdout: z
+    .number()
+    .int('must be a whole percentage')
+    .min(0, 'must be 0 to 100')
+    .max(100, 'must be 0 to 100')
+    .nullable()
+    .optional(),
   candidates: z.array(candidate).max(200, 'must hold at most 200 candidates'),
 });
 

@@ -9,6 +9,7 @@ import type { Context as KoaContext } from 'koa';
 import { z } from 'zod';
 
 import type { MosaicConfig } from '../config';
+import type { Conversion } from '../services/experiments';
 import type { TrackedEvent } from '../services/profiles';
 import { declaredTraits, fitsTraitType } from '../traits';
 import { getService } from '../utils';
@@ -29,6 +30,8 @@ const eventSchema = z
     slot: z.string().min(1).max(200).optional(),
     chunk: z.string().min(1).max(200).optional(),
     variantKey: z.string().min(1).max(64).optional(),
+    /** A conversion's goal (signup, purchase…): counted on its own as well as in all conversions. */
+    goal: key.optional(),
     value: z.number().finite().optional(),
     props: z
       .record(key, scalar)
@@ -66,7 +69,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return (ctx.request as unknown as { body?: unknown }).body;
   }
 
-  async function parseEvents(body: unknown, now: number): Promise<TrackedEvent[]> {
+  async function parseEvents(
+    body: unknown,
+    now: number
+  ): Promise<{ events: TrackedEvent[]; conversions: Conversion[] }> {
     const { maxBatch } = config().eventLog;
     const batch = z
       .object({
@@ -80,10 +86,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!batch.success) throw validationError(batch.error);
 
     const events: TrackedEvent[] = [];
+    const conversions: Conversion[] = [];
     for (const [index, raw] of batch.data.events.entries()) {
       const parsed = eventSchema.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error, ['events', String(index)]);
-      const { ts, chunk, ...rest } = parsed.data;
+      const { ts, chunk, goal, ...rest } = parsed.data;
       const at = ts === undefined ? now : typeof ts === 'number' ? ts : Date.parse(ts);
       if (at > now + MAX_CLOCK_SKEW_MS) {
         throw new errors.ValidationError(`events.${index}.ts: is in the future`, {
@@ -100,9 +107,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }
         Object.assign(event, { chunk }, topics);
       }
+      if (event.name === 'conversion') {
+        const conversion: Conversion = { goal, value: event.value };
+        if (event.asset !== undefined) {
+          const asset = await getService('experiments').assetId(event.asset);
+          if (!asset) {
+            const message = `no asset '${event.asset}'`;
+            throw new errors.ValidationError(`events.${index}.asset: ${message}`, {
+              errors: [{ path: ['events', String(index), 'asset'], message }],
+            });
+          }
+          conversion.asset = asset;
+        }
+        conversions.push(conversion);
+      }
       events.push(event);
     }
-    return events;
+    return { events, conversions };
   }
 
   return {
@@ -113,12 +134,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await getService('rate-limit').consume(visitor.id ?? `ip:${ctx.ip}`, (seconds) =>
         ctx.set('Retry-After', String(seconds))
       );
-      const events = await parseEvents(body, now);
+      const { events, conversions } = await parseEvents(body, now);
       const profiles = getService('profiles');
       const remembered = visitor.id !== null && profiles.consented(visitor.consent);
       await profiles.track(remembered ? visitor.id : null, events, now);
+      // Attribution reads the exposures kept under the visitor's HMAC: consent, as for profiles.
+      const data: { accepted: number; profile: boolean; attributed?: number } = {
+        accepted: events.length,
+        profile: remembered,
+      };
+      if (conversions.length) {
+        data.attributed = remembered
+          ? await getService('experiments').convert(visitor.id!, conversions, now)
+          : 0;
+      }
       ctx.status = 202;
-      ctx.body = { data: { accepted: events.length, profile: remembered }, meta: {} };
+      ctx.body = { data, meta: {} };
     },
 
     async identify(ctx: KoaContext) {

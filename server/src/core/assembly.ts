@@ -3,6 +3,7 @@
  * slot, which candidates are eligible and which are chosen, and why. Segment rules are evaluated
  * lazily, at most once per resolution, and only for segments the asset's candidates reference.
  */
+import { chooseVariant, experimentKeyOf, inHoldout } from './bucketing';
 import type { CompiledRule } from './rules';
 import type { Template } from './render';
 import type { BlocksContent, Context } from './types';
@@ -35,15 +36,32 @@ export interface CompiledChunk {
   templates: Partial<Record<Template['format'], Template>>;
 }
 
-export type CompiledCandidate =
+/** `weight`: the candidate's share in an `experiment` slot (null: equal shares). */
+export type CompiledCandidate = { weight?: number | null } & (
   | { kind: 'chunk'; ref: string; chunk: CompiledChunk | null }
-  | { kind: 'asset'; ref: string; asset: CompiledAsset | null; refused?: 'cycle' | 'depth' };
+  | { kind: 'asset'; ref: string; asset: CompiledAsset | null; refused?: 'cycle' | 'depth' }
+);
 
 export interface CompiledSlot {
   key: string;
   mode: SlotMode;
   limit: number | null;
+  /** Percentage of visitors an `experiment` slot keeps out of the test, on the control. */
+  holdout?: number;
   candidates: CompiledCandidate[];
+}
+
+/** What an `experiment` slot served one visitor. */
+export interface ExperimentAssignment {
+  /** The experiment key: asset documentId and slot key. */
+  key: string;
+  asset: string;
+  slot: string;
+  /** documentId of the candidate served. */
+  variant: string;
+  holdout: boolean;
+  /** False when the visitor sent no id: they got the first eligible candidate, not a bucket. */
+  bucketed: boolean;
 }
 
 export interface CompiledAsset {
@@ -81,6 +99,7 @@ export interface SlotExplain {
   key: string;
   mode: SlotMode;
   candidates: CandidateExplain[];
+  experiment?: ExperimentAssignment;
 }
 
 export interface ResolvedSlot {
@@ -97,10 +116,13 @@ export interface Resolution {
   /** Top-level context fields any evaluated rule read. */
   fieldsRead: Set<string>;
   explain: SlotExplain[];
+  /** The `experiment` slots whose content was served, with the variant each served. */
+  experiments: ExperimentAssignment[];
 }
 
 interface Evaluation {
   ctx: Context;
+  visitorId: string | null;
   now: number;
   segments: Map<string, CompiledSegment>;
   memo: Map<string, boolean>;
@@ -157,12 +179,15 @@ interface Eligible {
   index: number;
   chunks: CompiledChunk[];
   score: number;
+  /** Experiments inside a nested asset: they count only if this candidate is served. */
+  experiments: ExperimentAssignment[];
 }
 
 function resolveSlots(
   asset: CompiledAsset,
   ev: Evaluation,
-  explain: SlotExplain[] | null
+  explain: SlotExplain[] | null,
+  experiments: ExperimentAssignment[]
 ): ResolvedSlot[] {
   return asset.slots.map((slot) => {
     const notes: CandidateExplain[] = [];
@@ -178,16 +203,19 @@ function resolveSlots(
           chosen: false,
           reason: reason ?? 'eligible',
         });
-        if (chunk && !reason) eligible.push({ index, chunks: [chunk], score: score(chunk, ev) });
+        if (chunk && !reason) {
+          eligible.push({ index, chunks: [chunk], score: score(chunk, ev), experiments: [] });
+        }
         return;
       }
       const nested = candidate.asset;
       let reason: SkipReason | null = null;
       let chunks: CompiledChunk[] = [];
+      const nestedExperiments: ExperimentAssignment[] = [];
       if (candidate.refused) reason = candidate.refused === 'cycle' ? 'cycle' : 'too-deep';
       else if (!nested) reason = 'unpublished';
       else {
-        chunks = resolveSlots(nested, ev, null).flatMap((s) => s.chunks);
+        chunks = resolveSlots(nested, ev, null, nestedExperiments).flatMap((s) => s.chunks);
         if (!chunks.length) reason = 'empty-asset';
       }
       notes.push({
@@ -197,17 +225,62 @@ function resolveSlots(
         chosen: false,
         reason: reason ?? 'eligible',
       });
-      if (!reason) eligible.push({ index, chunks, score: 0 });
+      if (!reason) eligible.push({ index, chunks, score: 0, experiments: nestedExperiments });
     });
 
-    const chosen = choose(slot, eligible);
-    for (const pick of chosen) notes[pick.index].chosen = true;
+    const assignment =
+      slot.mode === 'experiment' && eligible.length ? assign(asset, slot, eligible, ev) : null;
+    const chosen = assignment ? [eligible[assignment.pick]] : choose(slot, eligible);
+    for (const pick of chosen) {
+      notes[pick.index].chosen = true;
+      experiments.push(...pick.experiments);
+    }
+    if (assignment) experiments.push(assignment.experiment);
     if (slot.mode === 'best') for (const e of eligible) notes[e.index].score = e.score;
     for (const note of notes)
       if (note.reason === 'eligible' && !note.chosen) note.reason = 'not-chosen';
-    explain?.push({ key: slot.key, mode: slot.mode, candidates: notes });
+    explain?.push({
+      key: slot.key,
+      mode: slot.mode,
+      candidates: notes,
+      ...(assignment ? { experiment: assignment.experiment } : {}),
+    });
     return { key: slot.key, chunks: chosen.flatMap((e) => e.chunks) };
   });
+}
+
+/**
+ * `experiment` mode: the visitor's bucket among the eligible candidates, by weight (see
+ * bucketing.ts); the holdout, and a visitor without an id, get the first eligible candidate.
+ */
+function assign(asset: CompiledAsset, slot: CompiledSlot, eligible: Eligible[], ev: Evaluation) {
+  const key = experimentKeyOf(asset.documentId, slot.key);
+  let pick = 0;
+  let holdout = false;
+  let bucketed = false;
+  if (ev.visitorId) {
+    bucketed = true;
+    if (inHoldout(key, ev.visitorId, slot.holdout ?? 0)) holdout = true;
+    else {
+      const variants = eligible.map((e) => ({
+        id: slot.candidates[e.index].ref,
+        weight: slot.candidates[e.index].weight ?? null,
+      }));
+      const index = chooseVariant(key, ev.visitorId, variants);
+      // Every weight zero: the experiment is paused and serves its control to everyone.
+      if (index === null) bucketed = false;
+      else pick = index;
+    }
+  }
+  const experiment: ExperimentAssignment = {
+    key,
+    asset: asset.documentId,
+    slot: slot.key,
+    variant: slot.candidates[eligible[pick].index].ref,
+    holdout,
+    bucketed,
+  };
+  return { pick, experiment };
 }
 
 function choose(slot: CompiledSlot, eligible: Eligible[]): Eligible[] {
@@ -221,14 +294,20 @@ function choose(slot: CompiledSlot, eligible: Eligible[]): Eligible[] {
       return best ? [best] : [];
     }
     default:
-      // `experiment` serves its control (the first eligible candidate) until experiments land.
       return eligible.slice(0, 1);
   }
 }
 
-export function resolveAsset(asset: CompiledAsset, ctx: Context, now: number): Resolution {
+/** `visitorId`: the id `experiment` slots bucket on; without one they serve their control. */
+export function resolveAsset(
+  asset: CompiledAsset,
+  ctx: Context,
+  now: number,
+  visitorId: string | null = null
+): Resolution {
   const ev: Evaluation = {
     ctx,
+    visitorId,
     now,
     segments: asset.segments,
     memo: new Map(),
@@ -236,8 +315,10 @@ export function resolveAsset(asset: CompiledAsset, ctx: Context, now: number): R
     fieldsRead: new Set(),
   };
   const explain: SlotExplain[] = [];
-  const slots = resolveSlots(asset, ev, explain);
+  const experiments: ExperimentAssignment[] = [];
+  const slots = resolveSlots(asset, ev, explain, experiments);
   return {
+    experiments,
     slots,
     matchedSegments: ev.evaluated.filter((s) => s.matched).map((s) => s.slug),
     evaluatedSegments: ev.evaluated,

@@ -125,8 +125,9 @@ function hashChunk(
 }
 
 /**
- * The variant key hashes what determines the body: the asset version, locale, format, and per slot
- * the chosen chunks with their versions and the merge values filled in. Equal keys, equal bodies,
+ * The variant key hashes what determines the body: the asset version, locale, format, per slot
+ * the chosen chunks with their versions and the merge values filled in, and the experiment
+ * variants served (a holdout answer's `meta` differs from its variant's). Equal keys, equal bodies,
  * so it is computed before rendering: a body already rendered for the key can be served as it is.
  */
 export function assemblyKey(
@@ -145,6 +146,9 @@ export function assemblyKey(
     for (const chunk of slot.chunks) {
       hashChunk(hash, chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
     }
+  }
+  for (const e of resolution.experiments) {
+    hash.update(`|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`);
   }
   return hash.digest('base64url').slice(0, 22);
 }

@@ -54,6 +54,24 @@ export default {
         handler: 'admin.audience',
         config: can(ADMIN_ACTIONS.read),
       },
+      {
+        method: 'GET',
+        path: '/insights/:documentId',
+        handler: 'insights.get',
+        config: can(ADMIN_ACTIONS.read),
+      },
+      {
+        method: 'GET',
+        path: '/insights/:documentId/export',
+        handler: 'insights.export',
+        config: can(ADMIN_ACTIONS.read),
+      },
+      {
+        method: 'POST',
+        path: '/insights/:documentId/slots/:slotKey/promote',
+        handler: 'insights.promote',
+        config: can(ADMIN_ACTIONS.edit),
+      },
     ],
   },
   'content-api': {

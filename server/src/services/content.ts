@@ -53,7 +53,12 @@ interface AssetDocument {
     key: string;
     mode?: SlotMode | null;
     limit?: number | null;
-    candidates?: Array<{ chunk?: RelatedRef | null; asset?: RelatedRef | null }>;
+    holdout?: number | null;
+    candidates?: Array<{
+      chunk?: RelatedRef | null;
+      asset?: RelatedRef | null;
+      weight?: number | string | null;
+    }>;
   }>;
 }
 
@@ -270,21 +275,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     for (const slot of doc.slots ?? []) {
       const candidates: CompiledCandidate[] = [];
       for (const c of slot.candidates ?? []) {
+        // Decimals may come back as strings (PostgreSQL).
+        const weight = c.weight === null || c.weight === undefined ? null : Number(c.weight);
         if (c.chunk) {
           const ref = c.chunk.documentId;
-          candidates.push({ kind: 'chunk', ref, chunk: chunks.get(ref) ?? null });
+          candidates.push({ kind: 'chunk', ref, weight, chunk: chunks.get(ref) ?? null });
         } else if (c.asset) {
           const ref = c.asset.documentId;
           if (here.includes(ref))
-            candidates.push({ kind: 'asset', ref, asset: null, refused: 'cycle' });
+            candidates.push({ kind: 'asset', ref, weight, asset: null, refused: 'cycle' });
           else if (here.length >= maxDepth()) {
-            candidates.push({ kind: 'asset', ref, asset: null, refused: 'depth' });
+            candidates.push({ kind: 'asset', ref, weight, asset: null, refused: 'depth' });
           } else {
             const nestedDoc = await findAssetDocument({ documentId: ref }, locale, status);
             const asset = nestedDoc
               ? await compileAsset(nestedDoc, locale, here, segments, status)
               : null;
-            candidates.push({ kind: 'asset', ref, asset });
+            candidates.push({ kind: 'asset', ref, weight, asset });
           }
         }
       }
@@ -292,6 +299,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         key: slot.key,
         mode: slot.mode ?? 'first',
         limit: slot.limit ?? null,
+        holdout: slot.holdout ?? 0,
         candidates,
       });
     }

@@ -9,6 +9,7 @@ import { errors } from '@strapi/utils';
 import {
   resolveAsset,
   type CompiledAsset,
+  type ExperimentAssignment,
   type Resolution,
   type SlotExplain,
 } from '../core/assembly';
@@ -41,6 +42,8 @@ export interface DeliveryMeta {
   segments: string[];
   variantKey: string;
   warnings?: string[];
+  /** The experiment slots served: experiment key, variant, holdout, and whether it is counted. */
+  experiments?: Array<ExperimentAssignment & { counted: boolean }>;
   /** The media type of an app format's content (built-in formats do not say). */
   contentType?: string;
   explain?: {
@@ -77,9 +80,18 @@ export interface AssetDelivery {
 /** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
-/** Resolves a compiled asset for a context and renders it: what delivery and the preview share. */
-function assemble(asset: CompiledAsset, context: Context, format: Format, now: number) {
-  const resolution = resolveAsset(asset, context, now);
+/**
+ * Resolves a compiled asset for a context and renders it: what delivery and the preview share.
+ * `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate).
+ */
+function assemble(
+  asset: CompiledAsset,
+  context: Context,
+  format: Format,
+  now: number,
+  visitorId: string | null = null
+) {
+  const resolution = resolveAsset(asset, context, now, visitorId);
   const assembly = deliverAssembly(asset, resolution, format, context);
   const data: AssetDelivery['data'] = {
     slug: asset.slug,
@@ -208,17 +220,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (locale) context.locale = locale;
       const hook = await extensions.beforeResolveHooks('asset', request, locale, context);
 
-      const resolution = resolveAsset(asset, context, request.facts.now.getTime());
+      const now = request.facts.now.getTime();
+      const resolution = resolveAsset(asset, context, now, request.visitor.id);
       const variantKey = assemblyKey(asset, resolution, output, context);
       const rendered = extensions.render(() =>
         renderedData(asset, resolution, output, request.format, context, variantKey)
       );
+      // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
+      const counted =
+        request.visitor.id !== null &&
+        getService('profiles').consented(request.visitor.consent) &&
+        resolution.experiments.some((e) => e.bucketed);
+      if (counted) {
+        getService('experiments').record(
+          request.visitor.id!,
+          resolution.experiments,
+          { segments: resolution.matchedSegments, persona: persona.persona },
+          now
+        );
+      }
 
       const varyOn = new Set<string>();
       for (const field of resolution.fieldsRead) {
         for (const header of headerSources[field as keyof Context] ?? []) varyOn.add(header);
       }
-      const personal = request.visitor.id !== null;
+      // A bucketed answer is this visitor's own even if nothing else about it is.
+      const personal =
+        request.visitor.id !== null || resolution.experiments.some((e) => e.bucketed);
       if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
       for (const header of enrichment.vary) varyOn.add(header);
 
@@ -228,6 +256,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         variantKey,
       };
       if (warnings.length) meta.warnings = warnings;
+      if (resolution.experiments.length) {
+        meta.experiments = resolution.experiments.map((e) => ({
+          ...e,
+          counted: counted && e.bucketed,
+        }));
+      }
       if (typeof output !== 'string') meta.contentType = output.contentType;
       if (request.explain) {
         meta.explain = {

@@ -56,6 +56,7 @@ interface SlotRow extends Row {
   key: string;
   mode?: EditorSlot['mode'] | null;
   limit?: number | null;
+  holdout?: number | null;
   candidates?: CandidateRow[];
 }
 
@@ -72,6 +73,7 @@ export interface SlotInput {
   key: string;
   mode: EditorSlot['mode'];
   limit?: number | null;
+  holdout?: number | null;
   candidates: Array<{ type: 'chunk' | 'asset'; documentId: string; weight?: number | null }>;
 }
 
@@ -200,6 +202,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         key: slot.key,
         mode: slot.mode ?? 'first',
         limit: slot.limit ?? null,
+        holdout: slot.holdout ?? null,
         candidates: (slot.candidates ?? [])
           .map(editorCandidate)
           .filter((c): c is EditorCandidate => c !== null),
@@ -476,6 +479,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           key: slot.key,
           mode: slot.mode,
           limit: slot.limit ?? null,
+          // Not one of the builder's own fields: a client that does not send it keeps the old one.
+          ...(slot.holdout !== undefined ? { holdout: slot.holdout } : {}),
           candidates: slot.candidates.map((c) => {
             const match = oldCandidates.find(
               (o) => (o[c.type] as Ref | null)?.documentId === c.documentId

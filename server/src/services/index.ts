@@ -3,7 +3,9 @@ import cache from './cache';
 import content from './content';
 import delivery from './delivery';
 import editor from './editor';
+import experiments from './experiments';
 import extensions from './extensions';
+import insights from './insights';
 import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
@@ -16,7 +18,9 @@ export default {
   content,
   delivery,
   editor,
+  experiments,
   extensions,
+  insights,
   preview,
   profiles,
   'rate-limit': rateLimit,

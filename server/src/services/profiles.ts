@@ -54,10 +54,10 @@ export interface ProfileExport {
   events: TrackedEvent[];
 }
 
-type Knex = Core.Strapi['db']['connection'];
+export type Knex = Core.Strapi['db']['connection'];
 
 /** Table and column names as Strapi mapped them, so queries follow whatever naming it uses. */
-function tableOf(strapi: Core.Strapi, uid: string) {
+export function tableOf(strapi: Core.Strapi, uid: string) {
   const meta = strapi.db.metadata.get(uid as never);
   const column = (attribute: string) =>
     (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
@@ -93,7 +93,7 @@ const toMillis = (value: unknown): number | null => {
 const RETRYABLE =
   /deadlock|SQLITE_BUSY|40P01|40001|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|could not serialize/i;
 
-async function withRetry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
+export async function withRetry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
