@@ -48,6 +48,11 @@ export const configSchema = z
         maxBatch: z.number().int().min(1).max(1000),
         /** Largest request body accepted by the tracking routes, in bytes. */
         maxBodyBytes: z.number().int().min(1024),
+        /**
+         * How long the first batch waits for others before their shared transaction starts (ms):
+         * on SQLite's single connection, without it each request commits alone.
+         */
+        groupWindowMs: z.number().int().min(0).max(1000),
       })
       .strict(),
     /**
@@ -118,7 +123,7 @@ export default {
     consent: 'required',
     traits: {},
     retentionDays: 180,
-    eventLog: { maxEvents: 200, maxBatch: 100, maxBodyBytes: 64 * 1024 },
+    eventLog: { maxEvents: 200, maxBatch: 100, maxBodyBytes: 64 * 1024, groupWindowMs: 5 },
     affinity: { halfLifeDays: 14, saturation: 2, personaThreshold: 0.5 },
     experiments: { attributionDays: 7, flushIntervalMs: 1000 },
   } satisfies z.input<typeof configSchema>,

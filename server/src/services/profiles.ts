@@ -432,7 +432,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           now,
           done: (error) => (error ? reject(error) : resolve()),
         });
-        writing ??= writePending();
+        // The first batch waits a moment for others (requests still reading their permissions
+        // through the same connection) so that they share one transaction.
+        writing ??= new Promise<void>((started) => {
+          setTimeout(started, config().eventLog.groupWindowMs);
+        }).then(writePending);
       });
     },
 
