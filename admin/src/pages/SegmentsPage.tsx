@@ -339,7 +339,11 @@ const SegmentEditor = ({
               <Field.Label>{t('segments.sample', 'Sample context')}</Field.Label>
               <Textarea
                 value={sample}
-                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setSample(e.target.value)}
+                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => {
+                  setSample(e.target.value);
+                  // A result shown for another sample would mislead.
+                  setTestResult(null);
+                }}
                 style={{ fontFamily: 'monospace', minHeight: 120 }}
               />
               <Field.Hint />
