@@ -22,6 +22,24 @@ const WATCHED = new Set([
 
 const WRITES = /^after(Create|Update|Delete)/;
 
+/**
+ * Strapi's store holds every plugin's settings and bookkeeping (the upload plugin's weekly
+ * metrics, for one): only the default locale and Mosaic's own settings concern delivery. A write
+ * whose key the event does not carry (updateMany, deleteMany) counts, to be safe.
+ */
+const STORE_KEYS = /^plugin_(i18n|mosaic)_/;
+
+function concernsMosaic(event: { model: { uid: string }; params?: unknown; result?: unknown }) {
+  if (event.model.uid !== 'strapi::core-store') return true;
+  const params = (event.params ?? {}) as { data?: { key?: unknown }; where?: { key?: unknown } };
+  const key = [
+    (event.result as { key?: unknown } | undefined)?.key,
+    params.data?.key,
+    params.where?.key,
+  ].find((value) => value !== undefined);
+  return typeof key !== 'string' || STORE_KEYS.test(key);
+}
+
 /** Admin RBAC actions: who may use Mosaic's admin pages and routes. */
 const ADMIN_ACTIONS = [
   { uid: 'read', displayName: 'Read assets, the library, coverage, where-used and rule checks' },
@@ -74,7 +92,9 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Fields an app added to chunks and assets read media, related documents and components too.
   const watched = new Set([...WATCHED, ...getService('content', strapi).extraFieldModels()]);
   strapi.db.lifecycles.subscribe((event) => {
-    if (!WRITES.test(event.action) || !watched.has(event.model.uid)) return;
+    if (!WRITES.test(event.action) || !watched.has(event.model.uid) || !concernsMosaic(event)) {
+      return;
+    }
     forget();
     // Again once the write is committed: a resolve that read the rows in between, here or on
     // another instance, would otherwise keep what it read before the change.

@@ -139,6 +139,28 @@ describe('the compiled cache', () => {
     expect(stats.bytes).toBeGreaterThan(1000);
   });
 
+  it("keeps its content when another plugin writes Strapi's store, not when the default locale changes", async () => {
+    const cache = strapi.plugin('mosaic').service('cache');
+    await api().get('/api/mosaic/assets/home').expect(200);
+    const before = cache.stats();
+    expect(before.entries).toBeGreaterThan(0);
+
+    // What the upload plugin does every week, among others' bookkeeping.
+    const upload = strapi.store({ type: 'plugin', name: 'upload', key: 'metrics' });
+    await upload.set({ value: { weeklySchedule: '1 2 3 * * 4', lastWeeklyUpdate: Date.now() } });
+    await upload.set({ value: { weeklySchedule: '1 2 3 * * 4', lastWeeklyUpdate: Date.now() } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.stats()).toMatchObject({
+      generation: before.generation,
+      entries: before.entries,
+    });
+
+    const i18n = strapi.store({ type: 'plugin', name: 'i18n', key: 'default_locale' });
+    await i18n.set({ value: await i18n.get({}) });
+    expect(cache.stats().generation).toBeGreaterThan(before.generation);
+    expect(cache.stats().entries).toBe(0);
+  });
+
   it('shows hit and miss counters on an admin route, to admins only', async () => {
     expect((await api().get('/mosaic/cache')).status).toBe(401);
     const login = await api()
