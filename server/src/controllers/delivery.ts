@@ -4,50 +4,23 @@
  */
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
-import { z } from 'zod';
 
-import { isValidTimeZone, type RequestFacts } from '../core/context';
+import type { RequestFacts } from '../core/context';
+import { parseDeliveryQuery } from '../core/query';
 import { VISITOR_HEADERS, type DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-
-const querySchema = z.object({
-  // Apps may register formats: the delivery service knows them all and refuses the others.
-  format: text(32).optional(),
-  locale: text(32).optional(),
-  persona: text(100).optional(),
-  explain: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
-  tz: text(64)
-    .refine(isValidTimeZone, {
-      error: (issue) =>
-        `Unknown time zone '${issue.input}': use an IANA zone such as Europe/Berlin`,
-    })
-    .optional(),
-  ref: text(2048).optional(),
-  utm_source: text(200).optional(),
-  utm_medium: text(200).optional(),
-  utm_campaign: text(200).optional(),
-  utm_term: text(200).optional(),
-  utm_content: text(200).optional(),
-});
+/** `{"data":…,"meta":…}` around the variant's bytes and this request's meta. */
+const OPEN_DATA = Buffer.from('{"data":');
+const OPEN_META = Buffer.from(',"meta":');
+const CLOSE = Buffer.from('}');
 
 function parseQuery(query: unknown) {
-  const result = querySchema.safeParse(query ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const param = issue.path.join('.');
-    // A repeated parameter arrives as an array: say so rather than "expected string".
-    const message =
-      issue.code === 'invalid_type'
-        ? `'${param}' must be given once, as a single value`
-        : issue.code === 'custom'
-          ? issue.message
-          : `'${param}' ${issue.message}`;
-    return { path: issue.path, message };
-  });
+  const parsed = parseDeliveryQuery(query);
+  if (parsed.ok) return parsed.query;
+  const { issues } = parsed;
   throw new errors.ValidationError(issues.map((i) => i.message).join('; '), { errors: issues });
 }
 
@@ -119,12 +92,13 @@ export default () => {
   return {
     async asset(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
-        const { dataJson, meta, varyOn, personal } = await getService('delivery').asset(
+        const { dataBytes, meta, varyOn, personal } = await getService('delivery').asset(
           requestOf(ctx)
         );
         // The variant's data was serialised once; only the small meta is serialised per request.
         ctx.type = 'application/json';
-        const body = `{"data":${dataJson},"meta":${JSON.stringify(meta)}}`;
+        const metaBytes = Buffer.from(JSON.stringify(meta));
+        const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, metaBytes, CLOSE]);
         respond(ctx, body, meta.variantKey, varyOn, personal);
       });
     },

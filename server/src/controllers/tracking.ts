@@ -47,6 +47,25 @@ const traitsSchema = z
 
 const identifySchema = z.object({ visitorId: z.string(), traits: traitsSchema }).strict();
 
+/** The batch's shape for a configured size, built once per size (building a schema is costly). */
+const batchSchemas = new Map<number, z.ZodType<{ events: unknown[] }>>();
+
+function batchSchema(maxBatch: number) {
+  let schema = batchSchemas.get(maxBatch);
+  if (!schema) {
+    schema = z
+      .object({
+        events: z
+          .array(z.unknown())
+          .min(1, 'must hold at least one event')
+          .max(maxBatch, `may hold at most ${maxBatch} events`),
+      })
+      .strict();
+    batchSchemas.set(maxBatch, schema);
+  }
+  return schema;
+}
+
 function validationError(error: z.ZodError, prefix: string[] = []) {
   const issues = error.issues.map((issue) => ({
     path: [...prefix, ...issue.path.map(String)],
@@ -73,16 +92,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     body: unknown,
     now: number
   ): Promise<{ events: TrackedEvent[]; conversions: Conversion[] }> {
-    const { maxBatch } = config().eventLog;
-    const batch = z
-      .object({
-        events: z
-          .array(z.unknown())
-          .min(1, 'must hold at least one event')
-          .max(maxBatch, `may hold at most ${maxBatch} events`),
-      })
-      .strict()
-      .safeParse(body);
+    const batch = batchSchema(config().eventLog.maxBatch).safeParse(body);
     if (!batch.success) throw validationError(batch.error);
 
     const events: TrackedEvent[] = [];

@@ -115,14 +115,15 @@ export interface Assembly {
 }
 
 /** Fingerprints a chosen chunk: its identity, version and the merge values filled into it. */
-function hashChunk(
-  hash: ReturnType<typeof createHash>,
-  chunk: CompiledChunk,
-  mergeValues: string[]
-) {
-  hash.update(`|${chunk.documentId}@${chunk.version}:${chunk.locale ?? ''}`);
-  for (const value of mergeValues) hash.update(`|=${JSON.stringify(value)}`);
+function chunkPrint(chunk: CompiledChunk, mergeValues: string[]): string {
+  let print = `|${chunk.documentId}@${chunk.version}:${chunk.locale ?? ''}`;
+  for (const value of mergeValues) print += `|=${JSON.stringify(value)}`;
+  return print;
 }
+
+/** A variant key from what determines a body: one SHA-256, 22 base64url characters. */
+const keyOf = (print: string) =>
+  createHash('sha256').update(print).digest('base64url').slice(0, 22);
 
 /**
  * The variant key hashes what determines the body: the asset version, locale, format, per slot
@@ -136,21 +137,20 @@ export function assemblyKey(
   format: OutputFormat,
   ctx: Context
 ): string {
-  const hash = createHash('sha256');
-  hash.update(`${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`);
+  let print = `${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`;
   // Every text template holds the body's merge fields in document order, as the json body (and
   // the blocks an app format renders) do.
   const templateFormat = typeof format === 'string' && format !== 'json' ? format : 'text';
   for (const slot of resolution.slots) {
-    hash.update(`|slot:${slot.key}`);
+    print += `|slot:${slot.key}`;
     for (const chunk of slot.chunks) {
-      hashChunk(hash, chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
+      print += chunkPrint(chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
     }
   }
   for (const e of resolution.experiments) {
-    hash.update(`|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`);
+    print += `|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`;
   }
-  return hash.digest('base64url').slice(0, 22);
+  return keyOf(print);
 }
 
 /** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */
@@ -179,8 +179,6 @@ export function deliverAssembly(
 
 export function deliverChunk(chunk: CompiledChunk, format: OutputFormat, ctx: Context) {
   const rendered = renderChunk(chunk, format, ctx);
-  const hash = createHash('sha256');
-  hash.update(formatName(format));
-  hashChunk(hash, chunk, rendered.mergeValues);
-  return { chunk: rendered.chunk, variantKey: hash.digest('base64url').slice(0, 22) };
+  const variantKey = keyOf(formatName(format) + chunkPrint(chunk, rendered.mergeValues));
+  return { chunk: rendered.chunk, variantKey };
 }

@@ -68,8 +68,11 @@ export interface AssetData {
 export interface AssetDelivery {
   /** Shared with other requests of the same variant: read it, never change it. */
   data: AssetData;
-  /** `data` serialised, kept with it per variant so the HTTP layer need not serialise it again. */
-  dataJson: string;
+  /**
+   * `data` serialised as UTF-8 JSON, kept with it per variant so that the HTTP layer neither
+   * serialises nor encodes it again. Shared too: never write into it.
+   */
+  dataBytes: Buffer;
   meta: DeliveryMeta;
   /** Request headers that influenced the answer (for `Vary`). */
   varyOn: string[];
@@ -116,11 +119,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     format: string,
     context: Context,
     variantKey: string
-  ): { data: AssetData; json: string } {
+  ): { data: AssetData; bytes: Buffer } {
     const cacheable = typeof output === 'string';
     const cacheKey = `rendered:${variantKey}`;
     const cached = cacheable
-      ? getService('cache').peek<{ data: AssetData; json: string }>(cacheKey)
+      ? getService('cache').peek<{ data: AssetData; bytes: Buffer }>(cacheKey)
       : undefined;
     if (cached) return cached;
     const data: AssetData = {
@@ -130,9 +133,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       format,
       slots: renderAssembly(resolution, output, context),
     };
-    const rendered = { data, json: JSON.stringify(data) };
+    const rendered = { data, bytes: Buffer.from(JSON.stringify(data)) };
     // The object and its JSON: about three times the JSON's length.
-    if (cacheable) getService('cache').put(cacheKey, rendered, rendered.json.length * 3);
+    if (cacheable) getService('cache').put(cacheKey, rendered, rendered.bytes.length * 3);
     return rendered;
   }
 
@@ -280,7 +283,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
       return {
         data: rendered.data,
-        dataJson: rendered.json,
+        dataBytes: rendered.bytes,
         meta,
         varyOn: [...varyOn],
         // An enriched context is this reader's own: it may have read anything about the request.
