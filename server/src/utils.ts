@@ -7,6 +7,9 @@ type Services = typeof services;
 export type ServiceName = keyof Services;
 export type Service<N extends ServiceName> = ReturnType<Services[N]>;
 
+/** Services found once per Strapi instance: a lookup through Strapi's registries per call adds up. */
+const found = new WeakMap<Core.Strapi, Map<ServiceName, unknown>>();
+
 /**
  * `instance` defaults to the global `strapi`; callbacks that may outlive it (timers, pub/sub)
  * pass the instance they were set up with.
@@ -15,5 +18,15 @@ export function getService<N extends ServiceName>(
   name: N,
   instance: Core.Strapi = strapi
 ): Service<N> {
-  return instance.plugin('mosaic').service(name) as Service<N>;
+  let services = found.get(instance);
+  if (!services) {
+    services = new Map();
+    found.set(instance, services);
+  }
+  let service = services.get(name);
+  if (!service) {
+    service = instance.plugin('mosaic').service(name);
+    if (service) services.set(name, service);
+  }
+  return service as Service<N>;
 }

@@ -7,7 +7,11 @@ import type { Context as KoaContext } from 'koa';
 
 import type { RequestFacts } from '../core/context';
 import { parseDeliveryQuery } from '../core/query';
-import { VISITOR_HEADERS, type DeliveryRequest } from '../services/delivery';
+import {
+  VISITOR_HEADERS,
+  type AssetDelivery,
+  type DeliveryRequest,
+} from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
@@ -40,6 +44,24 @@ export function deliveryRequest(ctx: KoaContext, slug: string, query: unknown): 
   const { format = 'json', explain, ...rest } = parseQuery(query);
   const facts: RequestFacts = { query: rest, headers: headersOf(ctx), now: new Date() };
   return { slug, format, explain: explain === 'true', facts, visitor: visitorOf(ctx) };
+}
+
+/**
+ * `{"data":…,"meta":…}` as bytes. An answer many readers get alike (the variant's shared data, the
+ * same small meta, nobody's own) is kept whole in the compiled cache, within its bounds, so that
+ * most requests copy nothing; any other is assembled for its request alone.
+ */
+function answerBytes(delivery: AssetDelivery) {
+  const { dataBytes, meta, shared, personal } = delivery;
+  const metaJson = JSON.stringify(meta);
+  const keep = shared && !personal && !meta.explain;
+  const cache = getService('cache');
+  const key = `answer:${meta.variantKey}:${metaJson}`;
+  const kept = keep ? cache.peek<Buffer>(key) : undefined;
+  if (kept) return kept;
+  const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
+  if (keep) cache.put(key, body, body.length + key.length * 2);
+  return body;
 }
 
 export default () => {
@@ -92,13 +114,11 @@ export default () => {
   return {
     async asset(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
-        const { dataBytes, meta, varyOn, personal } = await getService('delivery').asset(
-          requestOf(ctx)
-        );
+        const delivery = await getService('delivery').asset(requestOf(ctx));
+        const { meta, varyOn, personal } = delivery;
         // The variant's data was serialised once; only the small meta is serialised per request.
         ctx.type = 'application/json';
-        const metaBytes = Buffer.from(JSON.stringify(meta));
-        const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, metaBytes, CLOSE]);
+        const body = answerBytes(delivery);
         respond(ctx, body, meta.variantKey, varyOn, personal);
       });
     },

@@ -190,13 +190,14 @@ function resolveSlots(
   experiments: ExperimentAssignment[]
 ): ResolvedSlot[] {
   return asset.slots.map((slot) => {
-    const notes: CandidateExplain[] = [];
+    // Why each candidate was or was not served: only worth building when it is asked for.
+    const notes: CandidateExplain[] | null = explain ? [] : null;
     const eligible: Eligible[] = [];
     slot.candidates.forEach((candidate, index) => {
       if (candidate.kind === 'chunk') {
         const { chunk } = candidate;
         const reason = chunk ? chunkIneligibility(chunk, ev) : 'unpublished';
-        notes.push({
+        notes?.push({
           kind: 'chunk',
           documentId: candidate.ref,
           slug: chunk?.slug ?? null,
@@ -218,7 +219,7 @@ function resolveSlots(
         chunks = resolveSlots(nested, ev, null, nestedExperiments).flatMap((s) => s.chunks);
         if (!chunks.length) reason = 'empty-asset';
       }
-      notes.push({
+      notes?.push({
         kind: 'asset',
         documentId: candidate.ref,
         slug: nested?.slug ?? null,
@@ -231,20 +232,21 @@ function resolveSlots(
     const assignment =
       slot.mode === 'experiment' && eligible.length ? assign(asset, slot, eligible, ev) : null;
     const chosen = assignment ? [eligible[assignment.pick]] : choose(slot, eligible);
-    for (const pick of chosen) {
-      notes[pick.index].chosen = true;
-      experiments.push(...pick.experiments);
-    }
+    for (const pick of chosen) experiments.push(...pick.experiments);
     if (assignment) experiments.push(assignment.experiment);
-    if (slot.mode === 'best') for (const e of eligible) notes[e.index].score = e.score;
-    for (const note of notes)
-      if (note.reason === 'eligible' && !note.chosen) note.reason = 'not-chosen';
-    explain?.push({
-      key: slot.key,
-      mode: slot.mode,
-      candidates: notes,
-      ...(assignment ? { experiment: assignment.experiment } : {}),
-    });
+    if (notes) {
+      for (const pick of chosen) notes[pick.index].chosen = true;
+      if (slot.mode === 'best') for (const e of eligible) notes[e.index].score = e.score;
+      for (const note of notes) {
+        if (note.reason === 'eligible' && !note.chosen) note.reason = 'not-chosen';
+      }
+      explain?.push({
+        key: slot.key,
+        mode: slot.mode,
+        candidates: notes,
+        ...(assignment ? { experiment: assignment.experiment } : {}),
+      });
+    }
     return { key: slot.key, chunks: chosen.flatMap((e) => e.chunks) };
   });
 }
@@ -298,12 +300,17 @@ function choose(slot: CompiledSlot, eligible: Eligible[]): Eligible[] {
   }
 }
 
-/** `visitorId`: the id `experiment` slots bucket on; without one they serve their control. */
+/**
+ * `visitorId`: the id `experiment` slots bucket on; without one they serve their control.
+ * `explain`: whether to say why each candidate was or was not served (`Resolution.explain`, left
+ * empty otherwise: delivery asks for it only when the request does).
+ */
 export function resolveAsset(
   asset: CompiledAsset,
   ctx: Context,
   now: number,
-  visitorId: string | null = null
+  visitorId: string | null = null,
+  explain = true
 ): Resolution {
   const ev: Evaluation = {
     ctx,
@@ -314,15 +321,15 @@ export function resolveAsset(
     evaluated: [],
     fieldsRead: new Set(),
   };
-  const explain: SlotExplain[] = [];
+  const explained: SlotExplain[] = [];
   const experiments: ExperimentAssignment[] = [];
-  const slots = resolveSlots(asset, ev, explain, experiments);
+  const slots = resolveSlots(asset, ev, explain ? explained : null, experiments);
   return {
     experiments,
     slots,
     matchedSegments: ev.evaluated.filter((s) => s.matched).map((s) => s.slug),
     evaluatedSegments: ev.evaluated,
     fieldsRead: ev.fieldsRead,
-    explain,
+    explain: explained,
   };
 }

@@ -19,6 +19,11 @@ export interface CompiledCache {
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** A value already stored under `key` by `put` (synchronous: for the hot path), or undefined. */
   peek<T>(key: string): T | undefined;
+  /**
+   * What `get(key, …)` would answer if its load has finished, synchronously; undefined (and no
+   * miss counted: the `get` that follows counts it) while it loads or when nothing is stored.
+   */
+  ready<T>(key: string): T | undefined;
   /** Stores a value computed synchronously, `bytes` its approximate size, within the same bounds. */
   put<T>(key: string, value: T, bytes: number): void;
   clear(): void;
@@ -39,7 +44,11 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     entries: strapi.config.get<number>('plugin::mosaic.cache.maxEntries', 1000),
     bytes: strapi.config.get<number>('plugin::mosaic.cache.maxBytes', 64 * 1024 * 1024),
   });
-  const entries = new Map<string, { value: unknown; bytes: number; sync?: true }>();
+  /** `value`: a `get`'s load (a promise) or a `put`'s value; `settled` once either is usable. */
+  const entries = new Map<
+    string,
+    { value: unknown; bytes: number; sync?: true; settled?: { value: unknown } }
+  >();
   let bytes = 0;
   let generation = 0;
   let hits = 0;
@@ -73,7 +82,10 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
       }
       misses += 1;
       const started = generation;
-      const entry = { value: load() as Promise<unknown>, bytes: 0 };
+      const entry: { value: Promise<unknown>; bytes: number; settled?: { value: unknown } } = {
+        value: load(),
+        bytes: 0,
+      };
       entries.set(key, entry);
       try {
         const value = (await entry.value) as T;
@@ -82,6 +94,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
           return value;
         }
         entry.bytes = sizeOf(value);
+        entry.settled = { value };
         bytes += entry.bytes;
         evict();
         return value;
@@ -100,6 +113,14 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
       entries.delete(key);
       entries.set(key, cached);
       return cached.value as T;
+    },
+    ready<T>(key: string): T | undefined {
+      const cached = entries.get(key);
+      if (!cached?.settled || cached.sync) return undefined;
+      hits += 1;
+      entries.delete(key);
+      entries.set(key, cached);
+      return cached.settled.value as T;
     },
     put<T>(key: string, value: T, size: number) {
       remove(key);

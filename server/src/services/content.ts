@@ -65,6 +65,13 @@ interface AssetDocument {
 /** Which version of the content to compile: delivery serves `published`; the preview, drafts. */
 export type ContentStatus = 'draft' | 'published';
 
+/** The compiled cache's keys of what delivery reads on every request. */
+const KEYS = {
+  locales: 'locales',
+  personas: 'personas',
+  asset: (slug: string, locale: string | null) => `asset:${locale ?? ''}:${slug}`,
+};
+
 export interface Locales {
   defaultLocale: string | null;
   available: string[];
@@ -201,7 +208,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function locales(): Promise<Locales> {
-    return cache().get('locales', async () => {
+    return cache().get(KEYS.locales, async () => {
       const service = strapi.plugin('i18n')?.service('locales');
       if (!service) return { defaultLocale: null, available: [] };
       const [all, defaultLocale] = await Promise.all([service.find(), service.getDefaultLocale()]);
@@ -319,7 +326,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The published asset `slug`, compiled, in `locale` or else the default locale. */
     async asset(slug: string, locale: string | null): Promise<CompiledAsset | null> {
-      return cache().get(`asset:${locale ?? ''}:${slug}`, async () => {
+      return cache().get(KEYS.asset(slug, locale), async () => {
         const doc = await findAssetDocument({ slug }, locale);
         return doc ? compileAsset(doc, locale, [], new Map()) : null;
       });
@@ -373,8 +380,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
+    /**
+     * What `locales()`, `asset()` and `personaSlugs()` answer, when it is already in memory
+     * (undefined otherwise): the delivery hot path then resolves without waiting on anything.
+     */
+    loaded: {
+      locales: () => cache().ready<Locales>(KEYS.locales),
+      asset: (slug: string, locale: string | null) =>
+        cache().ready<CompiledAsset | null>(KEYS.asset(slug, locale)),
+      personaSlugs: () => cache().ready<Set<string>>(KEYS.personas),
+    },
+
     async personaSlugs(): Promise<Set<string>> {
-      return cache().get('personas', async () => {
+      return cache().get(KEYS.personas, async () => {
         const personas = (await strapi.documents(UIDS.persona).findMany({
           fields: ['slug'],
         } as never)) as unknown as RelatedRef[];

@@ -25,6 +25,7 @@ import {
 import { choosePersona, inferPersona, type PersonaSource } from '../core/profile';
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
+import type { Locales } from './content';
 import { getService } from '../utils';
 
 export interface DeliveryRequest {
@@ -73,6 +74,8 @@ export interface AssetDelivery {
    * serialises nor encodes it again. Shared too: never write into it.
    */
   dataBytes: Buffer;
+  /** Whether `data` is the variant's one rendering, the same for every reader of the variant. */
+  shared: boolean;
   meta: DeliveryMeta;
   /** Request headers that influenced the answer (for `Vary`). */
   varyOn: string[];
@@ -104,6 +107,8 @@ function assemble(
   };
   return { resolution, assembly, data };
 }
+
+const NOT_ENRICHED = { enriched: false, vary: [] as string[] };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
@@ -141,8 +146,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
-  async function resolveLocale(requested: string | undefined): Promise<string | null> {
-    const { defaultLocale, available } = await getService('content').locales();
+  /** The locale asked for, checked against the configured ones (none asked: the default). */
+  function localeFrom(requested: string | undefined, locales: Locales): string | null {
+    const { defaultLocale, available } = locales;
     if (requested === undefined) return defaultLocale;
     if (!available.includes(requested)) {
       throw new errors.ValidationError(
@@ -152,16 +158,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return requested;
   }
 
+  async function resolveLocale(requested: string | undefined): Promise<string | null> {
+    return localeFrom(requested, await getService('content').locales());
+  }
+
+  /**
+   * What an asset's resolution reads: its locale, the compiled asset and the known personas. From
+   * memory when all of it is there (the hot path then waits on nothing), else loaded.
+   */
+  async function assetInputs(slug: string, requested: string | undefined) {
+    const content = getService('content');
+    const locales = content.loaded.locales();
+    if (locales) {
+      const locale = localeFrom(requested, locales);
+      const asset = content.loaded.asset(slug, locale);
+      const personas = content.loaded.personaSlugs();
+      if (asset !== undefined && personas) return { locale, asset, personas };
+    }
+    const locale = await resolveLocale(requested);
+    const [asset, personas] = await Promise.all([
+      content.asset(slug, locale),
+      content.personaSlugs(),
+    ]);
+    return { locale, asset, personas };
+  }
+
   /**
    * The reader's persona: the query parameter (when allowed), else a trusted `persona` trait,
    * else the one the visitor's affinity points to. Warnings say why a requested one was dropped.
    */
-  async function resolvePersona(
+  function resolvePersona(
     requested: string | undefined,
     context: Context,
-    warnings: string[]
+    warnings: string[],
+    known: Set<string>
   ) {
-    const known = await getService('content').personaSlugs();
     let param: string | null = null;
     if (requested !== undefined) {
       if (!getService('settings').current().allowPersonaParam) {
@@ -180,13 +211,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { ...chosen, known: requested === undefined ? null : known.has(requested) };
   }
 
-  /** Adds the visitor's profile to the context when they sent an id and consented. */
-  async function withProfile(context: Context, request: DeliveryRequest): Promise<boolean> {
-    const profiles = getService('profiles');
+  /** Whether the visitor's profile joins the context: they sent an id and consented. */
+  function profileWanted(request: DeliveryRequest): boolean {
     const { id, consent } = request.visitor;
-    if (!id || !profiles.consented(consent)) return false;
-    Object.assign(context, await profiles.forResolve(id, request.facts.now.getTime()));
-    return true;
+    return id !== null && getService('profiles').consented(consent);
+  }
+
+  /** Adds the visitor's profile to the context (when `profileWanted`). */
+  async function addProfile(context: Context, request: DeliveryRequest): Promise<void> {
+    const profile = await getService('profiles').forResolve(
+      request.visitor.id!,
+      request.facts.now.getTime()
+    );
+    Object.assign(context, profile);
   }
 
   function enricherInput(kind: 'asset' | 'chunk', request: DeliveryRequest) {
@@ -210,21 +247,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const extensions = getService('extensions');
       const output = extensions.outputFormat(request.format);
-      const locale = await resolveLocale(request.facts.query.locale);
-      const asset = await getService('content').asset(request.slug, locale);
+      const { locale, asset, personas } = await assetInputs(
+        request.slug,
+        request.facts.query.locale
+      );
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
-      const usedProfile = await withProfile(context, request);
-      const enrichment = await extensions.enrich(context, enricherInput('asset', request));
+      // Each step below waits only when there is something to wait for: an anonymous resolve of
+      // cached content, with no enricher or hook registered, runs through without a pause.
+      const usedProfile = profileWanted(request);
+      if (usedProfile) await addProfile(context, request);
+      const enrichment = extensions.enriching()
+        ? await extensions.enrich(context, enricherInput('asset', request))
+        : NOT_ENRICHED;
       const warnings: string[] = [];
-      const persona = await resolvePersona(request.facts.query.persona, context, warnings);
+      const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
-      const hook = await extensions.beforeResolveHooks('asset', request, locale, context);
+      const hook = extensions.hooked()
+        ? await extensions.beforeResolveHooks('asset', request, locale, context)
+        : null;
 
       const now = request.facts.now.getTime();
-      const resolution = resolveAsset(asset, context, now, request.visitor.id);
+      const resolution = resolveAsset(asset, context, now, request.visitor.id, request.explain);
       const variantKey = assemblyKey(asset, resolution, output, context);
       const rendered = extensions.render(() =>
         renderedData(asset, resolution, output, request.format, context, variantKey)
@@ -280,10 +326,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         };
       }
       // Hooks may add to `meta`; `data` is shared by every request of this variant.
-      await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
+      if (hook) await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
       return {
         data: rendered.data,
         dataBytes: rendered.bytes,
+        shared: typeof output === 'string',
         meta,
         varyOn: [...varyOn],
         // An enriched context is this reader's own: it may have read anything about the request.
@@ -298,10 +345,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
       const { context } = buildRequestContext(request.facts);
-      await withProfile(context, request);
+      if (profileWanted(request)) await addProfile(context, request);
       const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const warnings: string[] = [];
-      const persona = await resolvePersona(request.facts.query.persona, context, warnings);
+      const known = await getService('content').personaSlugs();
+      const persona = resolvePersona(request.facts.query.persona, context, warnings, known);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
       const hook = await extensions.beforeResolveHooks('chunk', request, locale, context);

@@ -223,6 +223,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { name, contentType: format.contentType, render: format.render.bind(format) };
     },
 
+    /** Whether an enricher is registered: without one, `enrich` has nothing to do. */
+    enriching(): boolean {
+      return enrichers.length > 0;
+    },
+
+    /** Whether a beforeResolve or afterResolve hook is registered. */
+    hooked(): boolean {
+      return before.length > 0 || after.length > 0;
+    },
+
     /** Runs `render`, turning an app format's failure into a FormatRenderError. */
     render<T>(render: () => T): T {
       try {
