@@ -180,9 +180,10 @@ async function measureMemory(port, server, { seconds, next, log }) {
     raw: { idleMb: mb(idle.rssKb), afterMb: mb(after.rssKb) },
     collected: { idleMb: mb(idleCollected.rssKb), afterMb: mb(afterCollected.rssKb) },
     heap: { idleMb: idleHeap.heapUsed / 2 ** 20, afterMb: afterHeap.heapUsed / 2 ** 20 },
+    heapTotal: { idleMb: idleHeap.heapTotal / 2 ** 20, afterMb: afterHeap.heapTotal / 2 ** 20 },
     peakMb: mb(peakKb),
   };
-  for (const reading of ['raw', 'collected', 'heap']) {
+  for (const reading of ['raw', 'collected', 'heap', 'heapTotal']) {
     memory[reading].deltaMb = memory[reading].afterMb - memory[reading].idleMb;
   }
   log(
@@ -380,7 +381,8 @@ core benchmark's page and filler). Load: autocannon in the parent process, ${CON
 connections, ${settings.warmupS} s of warm-up per route and access setting, then
 ${settings.rounds * settings.sliceS} s per route in ${settings.rounds} interleaved slices of
 ${settings.sliceS} s (A, B, C, A, B, C, …), so that load from elsewhere on the machine falls on
-all three alike; req/s over the slices' summed time, percentiles over every answer (autocannon's
+all three alike, each slice after a full garbage collection in the server (\`gc()\`), so that no
+route's slice pays for the garbage another left (B's 55 KB answers leave the most); req/s over the slices' summed time, percentiles over every answer (autocannon's
 per-response timings) but each connection's first: the 50 connections open at once at the start of
 a slice, and the server, busy with the first of them, answers the last one's first request only
 after up to 2 s, a start-up effect that would otherwise make the p99 of every route. A rotates over the core benchmark's 8 anonymous visitors (persona, UTM, referrer, device from the User-Agent, country from
@@ -400,8 +402,11 @@ ${routesTable(measured.token, checks.bytes)}
 
 ${ratiosTable(measured)}
 
-During A's runs Mosaic's compiled cache answered ${int(cache.hits)} lookups and missed
-${int(cache.misses)}: the asset, its segments, personas and locales come from memory.
+During A's runs Mosaic's compiled cache answered ${int(cache.hits)} lookups of compiled content
+and missed ${int(cache.misses)}: the asset, its segments, personas and locales come from memory.
+Of the answers, ${int(cache.rendered.hits)} were served whole as kept for their variant and meta
+and ${int(cache.rendered.misses)} lookups of rendered variants or answers missed (each then
+rendered or assembled once, without a database read).
 
 ### Events
 
@@ -457,6 +462,11 @@ single reading moves by tens of MB with the moment it is taken.
 | RSS, as it came | ${fmt(memory.raw.idleMb, 1)} | ${fmt(memory.raw.afterMb, 1)} | ${signed(memory.raw.deltaMb)} |
 | RSS, after a full collection | ${fmt(memory.collected.idleMb, 1)} | ${fmt(memory.collected.afterMb, 1)} | ${signed(memory.collected.deltaMb)} |
 | V8 heap in use, after a full collection | ${fmt(memory.heap.idleMb, 1)} | ${fmt(memory.heap.afterMb, 1)} | ${signed(memory.heap.deltaMb)} |
+| V8 heap reserved, after a full collection | ${fmt(memory.heapTotal.idleMb, 1)} | ${fmt(memory.heapTotal.afterMb, 1)} | ${signed(memory.heapTotal.deltaMb)} |
+
+RSS follows the heap V8 keeps reserved, which it sizes by itself and does not give back at once
+after a collection, more than the heap in use: the reserved row says how much of a difference is
+V8's sizing rather than something retained.
 
 The highest RSS seen during the load (read every 0.5 s): ${fmt(memory.peakMb, 1)} MB.
 
@@ -566,13 +576,14 @@ async function main() {
     // Interleaved slices, A B C A B C …, so that a burst of load from elsewhere on the machine
     // falls on all three routes alike rather than on whichever ran at that moment.
     run.measured = { public: {}, token: {} };
-    run.cache = { hits: 0, misses: 0 };
+    run.cache = { hits: 0, misses: 0, rendered: { hits: 0, misses: 0 } };
     for (const { key: access, title } of ACCESS) {
       log(`\n${title}, ${settings.rounds} × ${settings.sliceS} s a route`);
       const slices = { A: [], B: [], C: [] };
       for (let round = 0; round < settings.rounds; round++) {
         for (const key of ['A', 'B', 'C']) {
           const before = await server.call('cacheStats');
+          await server.call('collectGarbage');
           slices[key].push(
             await loadRoute(port, { seconds: settings.sliceS, next: routeRequests(key, access) })
           );
@@ -580,6 +591,8 @@ async function main() {
             const stats = await server.call('cacheStats');
             run.cache.hits += stats.hits - before.hits;
             run.cache.misses += stats.misses - before.misses;
+            run.cache.rendered.hits += stats.rendered.hits - before.rendered.hits;
+            run.cache.rendered.misses += stats.rendered.misses - before.rendered.misses;
           }
         }
       }

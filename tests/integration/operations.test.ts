@@ -137,6 +137,12 @@ describe('the compiled cache', () => {
     const stats = strapi.plugin('mosaic').service('cache').stats();
     expect(stats.hits).toBeGreaterThan(0);
     expect(stats.bytes).toBeGreaterThan(1000);
+
+    // The same reader again: the variant's answer is served whole, counted apart from content.
+    await api().get('/api/mosaic/assets/home?persona=marketer').expect(200);
+    const again = strapi.plugin('mosaic').service('cache').stats();
+    expect(again.rendered.hits).toBeGreaterThan(stats.rendered.hits);
+    expect(again.misses).toBe(stats.misses);
   });
 
   it("keeps its content when another plugin writes Strapi's store, not when the default locale changes", async () => {
@@ -175,6 +181,7 @@ describe('the compiled cache', () => {
       expect.objectContaining({
         hits: expect.any(Number),
         misses: expect.any(Number),
+        rendered: { hits: expect.any(Number), misses: expect.any(Number) },
         entries: expect.any(Number),
       })
     );

@@ -28,12 +28,17 @@ function parseQuery(query: unknown) {
   throw new errors.ValidationError(issues.map((i) => i.message).join('; '), { errors: issues });
 }
 
+/** The request's headers, one value each (Node joins repeats, but for a few it keeps a list). */
 function headersOf(ctx: KoaContext): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(ctx.request.headers)) {
-    headers[name] = Array.isArray(value) ? value[0] : value;
+  const { headers } = ctx.request;
+  let copy: Record<string, string | undefined> | null = null;
+  for (const name in headers) {
+    const value = headers[name];
+    if (!Array.isArray(value)) continue;
+    copy ??= { ...(headers as Record<string, string | undefined>) };
+    copy[name] = value[0];
   }
-  return headers;
+  return copy ?? (headers as Record<string, string | undefined>);
 }
 
 /**

@@ -108,8 +108,23 @@ export function detectDevice(userAgent: string | undefined): DeviceType | undefi
   return 'desktop';
 }
 
+/**
+ * Hosts of recent referrers: parsing a URL costs more than the rest of the context, and a site's
+ * readers arrive from a few places. Emptied when full, as the formatters are.
+ */
+const referrerHosts = new Map<string, string | undefined>();
+const MAX_REFERRERS = 1000;
+
 /** `https://www.Twitter.com/x` -> `twitter.com`; bare hosts (`?ref=newsletter`) are kept as given. */
 export function referrerHost(value: string): string | undefined {
+  if (referrerHosts.has(value)) return referrerHosts.get(value);
+  const host = parseReferrerHost(value);
+  if (referrerHosts.size >= MAX_REFERRERS) referrerHosts.clear();
+  referrerHosts.set(value, host);
+  return host;
+}
+
+function parseReferrerHost(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) return undefined;
   let host: string;
@@ -121,9 +136,14 @@ export function referrerHost(value: string): string | undefined {
   return host.toLowerCase().replace(/^www\./, '');
 }
 
-function compact<T extends Record<string, unknown>>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined && v !== '');
-  return entries.length ? (Object.fromEntries(entries) as T) : undefined;
+/** `value` without its empty fields, or undefined if nothing is left. */
+function compact<T extends Record<string, string | undefined>>(value: T): T | undefined {
+  let empty = true;
+  for (const key in value) {
+    if (value[key] === undefined || value[key] === '') delete value[key];
+    else empty = false;
+  }
+  return empty ? undefined : value;
 }
 
 export function buildContext(facts: RequestFacts, geoHeaders: GeoHeaders): BuiltContext {

@@ -8,8 +8,11 @@ import type { Core } from '@strapi/strapi';
 export interface CacheStats {
   entries: number;
   bytes: number;
+  /** Lookups of compiled content (assets, chunks, segments, locales): a miss reads the database. */
   hits: number;
   misses: number;
+  /** Lookups of rendered variants and whole answers: a miss renders or serialises, reads nothing. */
+  rendered: { hits: number; misses: number };
   evictions: number;
   generation: number;
 }
@@ -53,6 +56,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
   let generation = 0;
   let hits = 0;
   let misses = 0;
+  const rendered = { hits: 0, misses: 0 };
   let evictions = 0;
 
   function remove(key: string) {
@@ -106,10 +110,10 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     peek<T>(key: string): T | undefined {
       const cached = entries.get(key);
       if (!cached?.sync) {
-        misses += 1;
+        rendered.misses += 1;
         return undefined;
       }
-      hits += 1;
+      rendered.hits += 1;
       entries.delete(key);
       entries.set(key, cached);
       return cached.value as T;
@@ -134,7 +138,15 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
       bytes = 0;
     },
     stats() {
-      return { entries: entries.size, bytes, hits, misses, evictions, generation };
+      return {
+        entries: entries.size,
+        bytes,
+        hits,
+        misses,
+        rendered: { ...rendered },
+        evictions,
+        generation,
+      };
     },
   };
 };
