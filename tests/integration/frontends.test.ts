@@ -236,6 +236,47 @@ describe('the typed client', () => {
     expect(tracked.data.profile).toBe(false);
   });
 
+  it('queues events and sends them in one request, a batch refused whole', async () => {
+    const sent: string[] = [];
+    const counting: typeof fetch = (input, init) => {
+      sent.push(String(input));
+      return fetch(input, init);
+    };
+    const cookies = cookieJar();
+    const client = createMosaicClient({ baseUrl, cookies, fetch: counting, batchDelayMs: 20 });
+    client.setConsent('granted');
+    const visitorId = client.visitorId()!;
+    const profiles = strapi.plugin('mosaic').service('profiles');
+
+    // Three events queued in a row go after the delay, together.
+    const answers = await Promise.all(
+      ['hero-developer', 'feature-api', 'cta-developer'].map((chunk) =>
+        client.queue({ name: 'view', chunk })
+      )
+    );
+    expect(sent.filter((url) => url.endsWith('/mosaic/events'))).toHaveLength(1);
+    for (const answer of answers) expect(answer.data).toEqual({ accepted: 3, profile: true });
+    expect((await profiles.exportProfile(visitorId))?.events).toHaveLength(3);
+
+    // One unknown chunk: its batch-mates are refused with it, and nothing is stored.
+    const good = client.queue({ name: 'view', chunk: 'feature-api' });
+    const bad = client.queue({ name: 'view', chunk: 'no-such-chunk' });
+    await client.flush();
+    await expect(good).rejects.toMatchObject({ status: 400 });
+    await expect(bad).rejects.toThrow("events.1.chunk: no chunk 'no-such-chunk'");
+    expect((await profiles.exportProfile(visitorId))?.events).toHaveLength(3);
+
+    // At `maxBatch` events a batch leaves without waiting for the delay.
+    const eager = createMosaicClient({ baseUrl, cookies, maxBatch: 2, batchDelayMs: 60_000 });
+    const [first, second] = await Promise.all([
+      eager.queue({ name: 'view', chunk: 'feature-api' }),
+      eager.queue({ name: 'view', chunk: 'feature-api' }),
+    ]);
+    expect(first.data.accepted).toBe(2);
+    expect(second).toBe(first);
+    expect((await profiles.exportProfile(visitorId))?.events).toHaveLength(5);
+  });
+
   it('sends an API token, which identify needs', async () => {
     const token = await strapi
       .service('admin::api-token')
