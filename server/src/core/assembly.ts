@@ -183,6 +183,9 @@ interface Eligible {
   experiments: ExperimentAssignment[];
 }
 
+/** A chunk candidate brings no experiment of its own (shared: only ever read). */
+const NO_EXPERIMENTS: ExperimentAssignment[] = [];
+
 function resolveSlots(
   asset: CompiledAsset,
   ev: Evaluation,
@@ -205,7 +208,9 @@ function resolveSlots(
           reason: reason ?? 'eligible',
         });
         if (chunk && !reason) {
-          eligible.push({ index, chunks: [chunk], score: score(chunk, ev), experiments: [] });
+          // Only `best` ranks its candidates.
+          const rank = slot.mode === 'best' ? score(chunk, ev) : 0;
+          eligible.push({ index, chunks: [chunk], score: rank, experiments: NO_EXPERIMENTS });
         }
         return;
       }

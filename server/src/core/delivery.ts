@@ -105,7 +105,10 @@ export function renderChunk(
   };
 }
 
+const NO_VALUES: string[] = [];
+
 function mergeValuesOf(template: Template, ctx: Context): string[] {
+  if (!template.fields.length) return NO_VALUES;
   return template.fields.map((field) => readMergeValue(ctx, field));
 }
 
@@ -121,9 +124,27 @@ function chunkPrint(chunk: CompiledChunk, mergeValues: string[]): string {
   return print;
 }
 
-/** A variant key from what determines a body: one SHA-256, 22 base64url characters. */
-const keyOf = (print: string) =>
+/** A variant key from what determines a body: SHA-256, 22 base64url characters. */
+const hashOf = (print: string) =>
   createHash('sha256').update(print).digest('base64url').slice(0, 22);
+
+/**
+ * Keys of recent fingerprints without merge values: a site serves the same few variants over and
+ * over, and hashing costs more than looking a key up. A fingerprint holding a reader's merge
+ * values (their name, their company) is hashed every time rather than kept. Emptied when full.
+ */
+const keys = new Map<string, string>();
+const MAX_KEYS = 5000;
+
+function keyOf(print: string): string {
+  let key = keys.get(print);
+  if (key === undefined) {
+    key = hashOf(print);
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(print, key);
+  }
+  return key;
+}
 
 /**
  * The variant key hashes what determines the body: the asset version, locale, format, per slot
@@ -141,16 +162,19 @@ export function assemblyKey(
   // Every text template holds the body's merge fields in document order, as the json body (and
   // the blocks an app format renders) do.
   const templateFormat = typeof format === 'string' && format !== 'json' ? format : 'text';
+  let merged = false;
   for (const slot of resolution.slots) {
     print += `|slot:${slot.key}`;
     for (const chunk of slot.chunks) {
-      print += chunkPrint(chunk, mergeValuesOf(templateFor(chunk, templateFormat), ctx));
+      const values = mergeValuesOf(templateFor(chunk, templateFormat), ctx);
+      if (values.length) merged = true;
+      print += chunkPrint(chunk, values);
     }
   }
   for (const e of resolution.experiments) {
     print += `|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`;
   }
-  return keyOf(print);
+  return merged ? hashOf(print) : keyOf(print);
 }
 
 /** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */
@@ -179,6 +203,6 @@ export function deliverAssembly(
 
 export function deliverChunk(chunk: CompiledChunk, format: OutputFormat, ctx: Context) {
   const rendered = renderChunk(chunk, format, ctx);
-  const variantKey = keyOf(formatName(format) + chunkPrint(chunk, rendered.mergeValues));
+  const variantKey = hashOf(formatName(format) + chunkPrint(chunk, rendered.mergeValues));
   return { chunk: rendered.chunk, variantKey };
 }
