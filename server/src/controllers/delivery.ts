@@ -7,11 +7,7 @@ import type { Context as KoaContext } from 'koa';
 
 import type { RequestFacts } from '../core/context';
 import { parseDeliveryQuery } from '../core/query';
-import {
-  VISITOR_HEADERS,
-  type AssetDelivery,
-  type DeliveryRequest,
-} from '../services/delivery';
+import { VISITOR_HEADERS, type AssetDelivery, type DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
