@@ -129,9 +129,10 @@ const hashOf = (print: string) =>
   createHash('sha256').update(print).digest('base64url').slice(0, 22);
 
 /**
- * Keys of recent fingerprints without merge values: a site serves the same few variants over and
- * over, and hashing costs more than looking a key up. A fingerprint holding a reader's merge
- * values (their name, their company) is hashed every time rather than kept. Emptied when full.
+ * Keys of recent fingerprints: a site serves the same few variants over and over, and hashing
+ * costs more than looking a key up. A fingerprint holding a reader's own merge values (their name,
+ * their company; not the author's fallbacks) is hashed every time rather than kept. Emptied when
+ * full.
  */
 const keys = new Map<string, string>();
 const MAX_KEYS = 5000;
@@ -166,8 +167,10 @@ export function assemblyKey(
   for (const slot of resolution.slots) {
     print += `|slot:${slot.key}`;
     for (const chunk of slot.chunks) {
-      const values = mergeValuesOf(templateFor(chunk, templateFormat), ctx);
-      if (values.length) merged = true;
+      const template = templateFor(chunk, templateFormat);
+      const values = mergeValuesOf(template, ctx);
+      // A fallback is the author's text; anything else came from the reader.
+      if (values.some((value, i) => value !== template.fields[i].fallback)) merged = true;
       print += chunkPrint(chunk, values);
     }
   }
