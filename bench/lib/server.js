@@ -173,7 +173,7 @@ function startServer({ env, logFile }) {
   const child = fork(path.join(__dirname, 'server.js'), [], {
     env,
     stdio: ['ignore', log, log, 'ipc'],
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(process.env.TRACE_GC ? ['--trace-gc'] : [])],
   });
   fs.closeSync(log);
   const pending = new Map();
