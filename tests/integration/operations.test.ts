@@ -145,6 +145,36 @@ describe('the compiled cache', () => {
     expect(again.misses).toBe(stats.misses);
   });
 
+  it("reads a consenting visitor's profile and log in one bounded statement", async () => {
+    const visitor = 'one-read-visitor-0001';
+    const headers = { 'X-Mosaic-Visitor': visitor, 'X-Mosaic-Consent': 'granted' };
+    const events = ['feature-api', 'hero-developer', 'cta-developer'].map((chunk) => ({
+      name: 'view',
+      chunk,
+    }));
+    await api().post('/api/mosaic/events').set(headers).send({ events }).expect(202);
+    await api().get('/api/mosaic/assets/home').set(headers).expect(200);
+    await strapi.plugin('mosaic').service('profiles').settled();
+
+    const queries: string[] = [];
+    const listener = (query: { sql: string }) => queries.push(query.sql);
+    strapi.db.connection.on('query', listener);
+    const res = await api().get('/api/mosaic/assets/home?explain=true').set(headers).expect(200);
+    strapi.db.connection.off('query', listener);
+    await strapi.plugin('mosaic').service('profiles').settled();
+
+    // Its visit is written after the answer; what the answer waited on is one read.
+    const reads = queries.filter((sql) => MOSAIC_TABLES.test(sql) && /^\s*select/i.test(sql));
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/\bjoin\b/i);
+    expect(reads[0]).toMatch(/\blimit\b/i);
+    // And it read what the answer needs: the log made the visitor a developer.
+    expect(res.body.meta.persona).toBe('developer');
+    expect(res.body.meta.explain.context.events).toHaveLength(3);
+    // Its events came first, then two resolves in one session: one visit.
+    expect(res.body.meta.explain.context.visitor).toMatchObject({ visits: 1, new: true });
+  });
+
   it("keeps its content when another plugin writes Strapi's store, not when the default locale changes", async () => {
     const cache = strapi.plugin('mosaic').service('cache');
     await api().get('/api/mosaic/assets/home').expect(200);

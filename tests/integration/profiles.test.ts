@@ -325,6 +325,8 @@ describe('a segment of one', () => {
       visits: 1,
       new: true,
     });
+    // The visit is written after the answer: wait for it before moving the clock back.
+    await strapi.plugin('mosaic').service('profiles').settled();
     const hash = hashOf(visitor);
     const meta = strapi.db.metadata.get('plugin::mosaic.profile' as never);
     const lastSeen = (meta.attributes as Record<string, { columnName: string }>).lastSeen

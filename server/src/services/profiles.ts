@@ -37,9 +37,26 @@ export interface TrackedEvent {
 interface PendingBatch {
   visitorHash: string | null;
   events: TrackedEvent[];
+  /** A resolve's visit: the profile is created or its visit counted, with or without events. */
+  visit?: true;
   now: number;
   done: (error: Error | null) => void;
 }
+
+/** What is read of a profile row and of an event row. */
+const PROFILE_FIELDS = ['visits', 'eventCount', 'firstSeen', 'lastSeen', 'traits'] as const;
+const EVENT_FIELDS = [
+  'name',
+  'ts',
+  'value',
+  'asset',
+  'slot',
+  'chunk',
+  'variantKey',
+  'personas',
+  'tags',
+  'props',
+] as const;
 
 /** At most this many events in one group transaction, and rows in one insert statement. */
 const MAX_GROUP_EVENTS = 2000;
@@ -154,15 +171,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const update: Record<string, unknown> = {};
     // MySQL applies assignments in order: `visits` must read last_seen before it moves.
     if (change.visit) {
-      update[c('visits')] = trx.raw('CASE WHEN ??.?? < ? THEN ??.?? + 1 ELSE ??.?? END', [
-        profiles.name,
-        c('lastSeen'),
-        new Date(now - SESSION_GAP_MS),
-        profiles.name,
-        c('visits'),
-        profiles.name,
-        c('visits'),
-      ]);
+      // A profile its events or traits created has had no visit yet: the first one counts.
+      update[c('visits')] = trx.raw(
+        'CASE WHEN ??.?? < ? OR ??.?? = 0 THEN ??.?? + 1 ELSE ??.?? END',
+        [
+          profiles.name,
+          c('lastSeen'),
+          new Date(now - SESSION_GAP_MS),
+          profiles.name,
+          c('visits'),
+          profiles.name,
+          c('visits'),
+          profiles.name,
+          c('visits'),
+        ]
+      );
     }
     if (events) update[c('eventCount')] = plus(profiles.name, c('eventCount'), events);
     update[c('lastSeen')] = at;
@@ -226,19 +249,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   async function writeGroup(trx: Knex, batches: PendingBatch[]) {
     const { events: log, profiles } = tables();
     await counted(trx, batches);
-    const visitors = new Map<string, { events: number; now: number }>();
+    const visitors = new Map<string, { events: number; now: number; visit: boolean }>();
     for (const batch of batches) {
       if (!batch.visitorHash) continue;
-      const seen = visitors.get(batch.visitorHash) ?? { events: 0, now: batch.now };
+      const seen = visitors.get(batch.visitorHash) ?? { events: 0, now: batch.now, visit: false };
       seen.events += batch.events.length;
       seen.now = Math.max(seen.now, batch.now);
+      if (batch.visit) seen.visit = true;
       visitors.set(batch.visitorHash, seen);
     }
     if (!visitors.size) return [];
     const hashes = [...visitors.keys()].sort();
     for (const visitorHash of hashes) {
-      const { events, now } = visitors.get(visitorHash)!;
-      await upsertProfile(trx, visitorHash, now, { events });
+      const { events, now, visit } = visitors.get(visitorHash)!;
+      await upsertProfile(trx, visitorHash, now, { events, visit });
     }
     const c = log.column;
     const rows = batches.flatMap((batch) =>
@@ -264,9 +288,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await trx(log.name).insert(rows.slice(i, i + INSERT_ROWS));
     }
     // Whose log may now be longer than kept: a trim every `slack` events past the limit.
+    const logged = hashes.filter((visitorHash) => visitors.get(visitorHash)!.events > 0);
+    if (!logged.length) return [];
     const counts = await trx(profiles.name)
       .select(profiles.column('visitorHash'), profiles.column('eventCount'))
-      .whereIn(profiles.column('visitorHash'), hashes);
+      .whereIn(profiles.column('visitorHash'), logged);
     const { maxEvents } = config().eventLog;
     const slack = Math.max(1, Math.ceil(maxEvents / 10));
     return counts
@@ -290,12 +316,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     while (pending.length) {
       const group: PendingBatch[] = [];
       let size = 0;
-      while (
-        pending.length &&
-        (size === 0 || size + pending[0].events.length <= MAX_GROUP_EVENTS)
-      ) {
+      // A visit without events still costs a statement: it weighs as one event.
+      const weight = (batch: PendingBatch) => Math.max(1, batch.events.length);
+      while (pending.length && (size === 0 || size + weight(pending[0]) <= MAX_GROUP_EVENTS)) {
         const batch = pending.shift()!;
-        size += batch.events.length;
+        size += weight(batch);
         group.push(batch);
       }
       try {
@@ -313,6 +338,39 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     writing = null;
   }
 
+  /** An event from a row of the log, `value(field)` reading the field's column. */
+  function eventOf(value: (field: (typeof EVENT_FIELDS)[number]) => unknown): TrackedEvent {
+    const event: TrackedEvent = { name: String(value('name')), ts: toMillis(value('ts')) ?? 0 };
+    for (const field of ['asset', 'slot', 'chunk', 'variantKey'] as const) {
+      if (value(field) !== null && value(field) !== undefined) event[field] = String(value(field));
+    }
+    if (value('value') !== null && value('value') !== undefined) {
+      event.value = Number(value('value'));
+    }
+    const personas = parseJson<string[] | null>(value('personas'), null);
+    const tags = parseJson<string[] | null>(value('tags'), null);
+    const props = parseJson<Record<string, unknown> | null>(value('props'), null);
+    if (personas?.length) event.personas = personas;
+    if (tags?.length) event.tags = tags;
+    if (props) event.props = props;
+    return event;
+  }
+
+  /** Queues a batch for the next group commit, starting one if none is on its way. */
+  function enqueue(batch: PendingBatch) {
+    pending.push(batch);
+    // The first batch waits a moment for others (requests still reading their permissions
+    // through the same connection) so that they share one transaction.
+    writing ??= new Promise<void>((started) => {
+      setTimeout(started, config().eventLog.groupWindowMs);
+    }).then(writePending);
+  }
+
+  /** A visit nobody waits for: a failure to count it is logged, the answer was given already. */
+  const visitFailed = (error: Error | null) => {
+    if (error) strapi.log.warn(`[mosaic] a visit was not counted: ${error.message}`);
+  };
+
   async function readEvents(db: Knex, visitorHash: string): Promise<TrackedEvent[]> {
     const { events } = tables();
     const c = events.column;
@@ -323,36 +381,57 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         { column: 'id', order: 'desc' },
       ])
       .limit(config().eventLog.maxEvents);
-    return rows.reverse().map((row: Record<string, unknown>) => {
-      const event: TrackedEvent = { name: String(row[c('name')]), ts: toMillis(row[c('ts')]) ?? 0 };
-      for (const field of ['asset', 'slot', 'chunk', 'variantKey'] as const) {
-        if (row[c(field)] !== null && row[c(field)] !== undefined)
-          event[field] = String(row[c(field)]);
-      }
-      if (row[c('value')] !== null && row[c('value')] !== undefined)
-        event.value = Number(row[c('value')]);
-      const personas = parseJson<string[] | null>(row[c('personas')], null);
-      const tags = parseJson<string[] | null>(row[c('tags')], null);
-      const props = parseJson<Record<string, unknown> | null>(row[c('props')], null);
-      if (personas?.length) event.personas = personas;
-      if (tags?.length) event.tags = tags;
-      if (props) event.props = props;
-      return event;
-    });
+    return rows.reverse().map((row: Record<string, unknown>) => eventOf((field) => row[c(field)]));
+  }
+
+  /** A profile row's fields, `value(field)` reading the field's column. */
+  function profileOf(value: (field: (typeof PROFILE_FIELDS)[number]) => unknown) {
+    return {
+      visits: Number(value('visits') ?? 0),
+      eventCount: Number(value('eventCount') ?? 0),
+      firstSeen: toMillis(value('firstSeen')),
+      lastSeen: toMillis(value('lastSeen')),
+      traits: parseJson<Record<string, unknown>>(value('traits'), {}),
+    };
+  }
+
+  /**
+   * A visitor's profile and the newest `maxEvents` events of their log in one bounded statement
+   * (a left join: the profile's columns repeat on each event row, and come alone without events).
+   */
+  async function readWhole(db: Knex, visitorHash: string) {
+    const { profiles, events } = tables();
+    const rows: Array<Record<string, unknown>> = await db({ p: profiles.name })
+      .leftJoin(
+        { e: events.name },
+        `e.${events.column('visitorHash')}`,
+        `p.${profiles.column('visitorHash')}`
+      )
+      .where(`p.${profiles.column('visitorHash')}`, visitorHash)
+      .select([
+        ...PROFILE_FIELDS.map((field, i) => `p.${profiles.column(field)} as p${i}`),
+        ...EVENT_FIELDS.map((field, i) => `e.${events.column(field)} as e${i}`),
+        'e.id as eid',
+      ])
+      .orderBy([
+        { column: `e.${events.column('ts')}`, order: 'desc' },
+        { column: 'e.id', order: 'desc' },
+      ])
+      .limit(config().eventLog.maxEvents);
+    if (!rows.length) return null;
+    const profile = profileOf((field) => rows[0][`p${PROFILE_FIELDS.indexOf(field)}`]);
+    const log = rows
+      .filter((row) => row.eid !== null && row.eid !== undefined)
+      .reverse()
+      .map((row) => eventOf((field) => row[`e${EVENT_FIELDS.indexOf(field)}`]));
+    return { profile, events: log };
   }
 
   async function readProfile(db: Knex, visitorHash: string) {
     const { profiles } = tables();
     const c = profiles.column;
     const row = await db(profiles.name).where(c('visitorHash'), visitorHash).first();
-    if (!row) return null;
-    return {
-      visits: Number(row[c('visits')] ?? 0),
-      eventCount: Number(row[c('eventCount')] ?? 0),
-      firstSeen: toMillis(row[c('firstSeen')]),
-      lastSeen: toMillis(row[c('lastSeen')]),
-      traits: parseJson<Record<string, unknown>>(row[c('traits')], {}),
-    };
+    return row ? profileOf((field) => row[c(field)]) : null;
   }
 
   /**
@@ -377,6 +456,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .delete();
   }
 
+  async function settled() {
+    while (writing) await writing;
+  }
+
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
   return {
@@ -394,27 +477,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * What a resolve knows of a consenting visitor, counting a new visit when the last request
-     * is older than the session gap. Real time: it reads the log as it is now, no cache.
+     * What a resolve knows of a consenting visitor, read in one bounded statement: their profile
+     * and the newest events of their log, as they are now (real time, no cache). The visit itself
+     * (a new one when the last request is older than the session gap) is written after the answer,
+     * with the events' next group commit; the answer counts it already.
      */
     async forResolve(visitorId: string, now: number): Promise<Partial<Context>> {
       const visitorHash = hash(visitorId);
-      await withRetry(() => upsertProfile(knex(), visitorHash, now, { visit: true }));
-      const [profile, events] = await Promise.all([
-        readProfile(knex(), visitorHash),
-        readEvents(knex(), visitorHash),
-      ]);
-      if (!profile) return {};
+      const read = await readWhole(knex(), visitorHash);
+      enqueue({ visitorHash, events: [], now, visit: true, done: visitFailed });
+      const profile = read?.profile;
+      const events = read?.events ?? [];
+      // As the upsert counts it: a new profile has had one visit, a known one gains one per gap.
+      const visits = !profile
+        ? 1
+        : (profile.lastSeen !== null && profile.lastSeen < now - SESSION_GAP_MS) ||
+            profile.visits === 0
+          ? profile.visits + 1
+          : profile.visits;
       const { halfLifeDays, saturation } = config().affinity;
       return {
         visitor: {
           known: true,
-          visits: profile.visits,
-          firstSeen: iso(profile.firstSeen) ?? undefined,
-          lastSeen: iso(profile.lastSeen) ?? undefined,
-          new: profile.visits <= 1,
+          visits,
+          firstSeen: iso(profile?.firstSeen ?? now) ?? undefined,
+          lastSeen: iso(now) ?? undefined,
+          new: visits <= 1,
         },
-        traits: profile.traits,
+        traits: profile?.traits ?? {},
         events: events as ProfileEvent[],
         affinity: affinityFrom(events, now, { halfLifeMs: halfLifeDays * DAY_MS, saturation }),
       };
@@ -426,24 +516,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     track(visitorId: string | null, events: TrackedEvent[], now: number): Promise<void> {
       return new Promise<void>((resolve, reject) => {
-        pending.push({
+        enqueue({
           visitorHash: visitorId ? hash(visitorId) : null,
           events,
           now,
           done: (error) => (error ? reject(error) : resolve()),
         });
-        // The first batch waits a moment for others (requests still reading their permissions
-        // through the same connection) so that they share one transaction.
-        writing ??= new Promise<void>((started) => {
-          setTimeout(started, config().eventLog.groupWindowMs);
-        }).then(writePending);
       });
     },
 
     /** Resolves when every batch accepted so far is written (for shutdown). */
-    async settled() {
-      while (writing) await writing;
-    },
+    settled,
 
     /** Merges trusted traits into the profile (API token only, checked by the route). */
     async identify(visitorId: string, traits: Record<string, unknown>, now: number) {
@@ -481,6 +564,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async exportProfile(visitorId: string): Promise<ProfileExport | null> {
       const visitorHash = hash(visitorId);
+      // A visit or batch accepted before the request is part of the profile it asks for.
+      await settled();
       const profile = await readProfile(knex(), visitorHash);
       if (!profile) return null;
       return {
@@ -496,6 +581,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Removes the profile and every event of it; true when there was one. */
     async erase(visitorId: string): Promise<boolean> {
       const visitorHash = hash(visitorId);
+      // Else a visit still on its way would write the profile again after it is gone.
+      await settled();
       const { profiles, events } = tables();
       return knex().transaction(async (trx) => {
         await trx(events.name).where(events.column('visitorHash'), visitorHash).delete();
