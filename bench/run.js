@@ -387,7 +387,10 @@ connections, ${settings.warmupS} s of warm-up per route and access setting, then
 ${settings.rounds * settings.sliceS} s per route in ${settings.rounds} interleaved slices of
 ${settings.sliceS} s (A, B, C, A, B, C, …), so that load from elsewhere on the machine falls on
 all three alike, each slice after a full garbage collection in the server (\`gc()\`), so that no
-route's slice pays for the garbage another left (B's 55 KB answers leave the most); req/s over the slices' summed time, percentiles over every answer (autocannon's
+route's slice pays for the garbage another left (B's 55 KB answers leave the most). The server
+runs with \`--single-threaded-gc\`: on two cores V8's parallel collector threads took the core
+autocannon runs on, and its stalls came back as bursts of slow answers in whichever slice they
+fell (same server throughput with the flag); req/s over the slices' summed time, percentiles over every answer (autocannon's
 per-response timings) but each connection's first: the 50 connections open at once at the start of
 a slice, and the server, busy with the first of them, answers the last one's first request only
 after up to 2 s, a start-up effect that would otherwise make the p99 of every route. A rotates over the core benchmark's 8 anonymous visitors (persona, UTM, referrer, device from the User-Agent, country from
@@ -547,8 +550,15 @@ async function main() {
 
   const run = { host, settings, database: database.description, seeded: server.seeded };
   const credentials = { public: null, token: server.seeded.token };
-  const routeRequests = (key, access) => (i) =>
-    withAccess(TARGETS[key].request(i), credentials[access]);
+  // Built once: autocannon runs in this process, on the same two cores as the server, and should
+  // spend as little as it can there (A's query strings were built per request).
+  const routeRequests = (key, access) => {
+    const distinct = key === 'A' ? REQUESTS.length : 1;
+    const built = Array.from({ length: distinct }, (_, i) =>
+      withAccess(TARGETS[key].request(i), credentials[access])
+    );
+    return (i) => built[i % distinct];
+  };
   let finished = false;
   try {
     run.checks = await checkAnswers(port, server, credentials.token);
