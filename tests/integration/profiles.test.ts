@@ -365,7 +365,7 @@ describe('trusted traits, export and erasure', () => {
     expect(slot(await resolve('home', visitor), 'hero')).toEqual(['hero-executive']);
   });
 
-  it('never serves one visitor’s merge values to another, though each variant renders once', async () => {
+  it('never serves one visitor’s merge values to another, nor keeps a body that holds them', async () => {
     const identify = (visitor: string, firstName: string) =>
       api()
         .post('/api/mosaic/identify')
@@ -380,7 +380,13 @@ describe('trusted traits, export and erasure', () => {
     };
     const first = await greeting(ada);
     const other = await greeting(bob);
+    // Ada's body is rendered for her each time, never kept in the cache where it would outlive
+    // an erasure of her profile.
+    const cache = strapi.plugin('mosaic').service('cache');
+    const kept = cache.stats();
     const again = await greeting(ada);
+    expect(cache.stats().entries).toBe(kept.entries);
+    expect(cache.stats().rendered).toEqual(kept.rendered);
     expect(first.content).toBe('<p>Hi Ada,</p>');
     expect(other.content).toBe('<p>Hi Bob,</p>');
     expect(other.key).not.toBe(first.key);

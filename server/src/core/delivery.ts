@@ -124,6 +124,15 @@ function chunkPrint(chunk: CompiledChunk, mergeValues: string[]): string {
   return print;
 }
 
+/** Context fields a request itself carries: the rest (traits, visits, an enricher's) is a reader's. */
+const REQUEST_FIELDS = new Set(['persona', 'locale', 'utm', 'referrer', 'device', 'geo', 'time']);
+
+/** Whether a merge value is the reader's own: read from their profile (or an app's enricher). */
+function readersOwn(field: Template['fields'][number], value: string): boolean {
+  // A fallback is the author's text.
+  return value !== field.fallback && !REQUEST_FIELDS.has(field.path.split('.', 1)[0]);
+}
+
 /** A variant key from what determines a body: SHA-256, 22 base64url characters. */
 const hashOf = (print: string) =>
   createHash('sha256').update(print).digest('base64url').slice(0, 22);
@@ -131,8 +140,8 @@ const hashOf = (print: string) =>
 /**
  * Keys of recent fingerprints: a site serves the same few variants over and over, and hashing
  * costs more than looking a key up. A fingerprint holding a reader's own merge values (their name,
- * their company; not the author's fallbacks) is hashed every time rather than kept. Emptied when
- * full.
+ * their company; not an author's fallback, not a UTM campaign) is hashed every time rather than
+ * kept. Emptied when full.
  */
 const keys = new Map<string, string>();
 const MAX_KEYS = 5000;
@@ -152,13 +161,15 @@ function keyOf(print: string): string {
  * the chosen chunks with their versions and the merge values filled in, and the experiment
  * variants served (a holdout answer's `meta` differs from its variant's). Equal keys, equal bodies,
  * so it is computed before rendering: a body already rendered for the key can be served as it is.
+ * `readerValues`: whether a merge value is the reader's own (from their profile or an app's
+ * enricher: their name, their company): such a body is theirs alone, and is not kept.
  */
-export function assemblyKey(
+export function assemblyVariant(
   asset: CompiledAsset,
   resolution: Resolution,
   format: OutputFormat,
   ctx: Context
-): string {
+): { key: string; readerValues: boolean } {
   let print = `${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`;
   // Every text template holds the body's merge fields in document order, as the json body (and
   // the blocks an app format renders) do.
@@ -169,15 +180,23 @@ export function assemblyKey(
     for (const chunk of slot.chunks) {
       const template = templateFor(chunk, templateFormat);
       const values = mergeValuesOf(template, ctx);
-      // A fallback is the author's text; anything else came from the reader.
-      if (values.some((value, i) => value !== template.fields[i].fallback)) merged = true;
+      if (values.some((value, i) => readersOwn(template.fields[i], value))) merged = true;
       print += chunkPrint(chunk, values);
     }
   }
   for (const e of resolution.experiments) {
     print += `|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`;
   }
-  return merged ? hashOf(print) : keyOf(print);
+  return { key: merged ? hashOf(print) : keyOf(print), readerValues: merged };
+}
+
+export function assemblyKey(
+  asset: CompiledAsset,
+  resolution: Resolution,
+  format: OutputFormat,
+  ctx: Context
+): string {
+  return assemblyVariant(asset, resolution, format, ctx).key;
 }
 
 /** Renders the chosen chunks of every slot in `format`, merge fields filled from `ctx`. */

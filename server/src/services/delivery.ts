@@ -15,7 +15,7 @@ import {
 } from '../core/assembly';
 import { buildContext, type RequestFacts } from '../core/context';
 import {
-  assemblyKey,
+  assemblyVariant,
   deliverAssembly,
   deliverChunk,
   renderAssembly,
@@ -115,7 +115,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * The asset's data for a resolution. Equal variant keys, equal bodies: in a built-in format each
    * variant is rendered and serialised once and kept in the compiled cache (which empties on any
    * content change). An app's format renders every time: it may read more of the context than
-   * the merge fields the key covers.
+   * the merge fields the key covers. A body holding a reader's own merge values is theirs alone:
+   * rendered for them, and not kept where it would outlive an erasure of their profile.
    */
   function renderedData(
     asset: CompiledAsset,
@@ -123,10 +124,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     output: OutputFormat,
     format: string,
     context: Context,
-    variantKey: string
+    variant: { key: string; readerValues: boolean }
   ): { data: AssetData; bytes: Buffer } {
-    const cacheable = typeof output === 'string';
-    const cacheKey = `rendered:${variantKey}`;
+    const cacheable = typeof output === 'string' && !variant.readerValues;
+    const cacheKey = `rendered:${variant.key}`;
     const cached = cacheable
       ? getService('cache').peek<{ data: AssetData; bytes: Buffer }>(cacheKey)
       : undefined;
@@ -271,9 +272,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
       const now = request.facts.now.getTime();
       const resolution = resolveAsset(asset, context, now, request.visitor.id, request.explain);
-      const variantKey = assemblyKey(asset, resolution, output, context);
+      const variant = assemblyVariant(asset, resolution, output, context);
+      const variantKey = variant.key;
       const rendered = extensions.render(() =>
-        renderedData(asset, resolution, output, request.format, context, variantKey)
+        renderedData(asset, resolution, output, request.format, context, variant)
       );
       // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
       const counted =
@@ -330,7 +332,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         data: rendered.data,
         dataBytes: rendered.bytes,
-        shared: typeof output === 'string',
+        shared: typeof output === 'string' && !variant.readerValues,
         meta,
         varyOn: [...varyOn],
         // An enriched context is this reader's own: it may have read anything about the request.
