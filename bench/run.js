@@ -172,6 +172,8 @@ async function measureMemory(port, server, { seconds, next, log }) {
     peakKb = Math.max(peakKb, memoryOf(server.pid).rssKb);
   }, 500);
   const result = await loadRoute(port, { seconds, next }).finally(() => clearInterval(poll));
+  // Both readings two seconds after a load: the idle one after the warm-up, this one after A.
+  await sleep(2000);
   const after = memoryOf(server.pid);
   const afterHeap = await server.call('collectGarbage');
   const afterCollected = memoryOf(server.pid);
@@ -462,7 +464,8 @@ profiles' event counts and the logged events are checked against the accepted ev
 ### Memory
 
 Resident memory of the server process (\`VmRSS\` in \`/proc/<pid>/status\`) idle after seeding and
-${settings.warmupS} s of A (before any other route is warmed up), then after ${memory.seconds} s of A behind the public role (${int(memory.requests)} requests,
+${settings.warmupS} s of A (before any other route is warmed up), then after ${memory.seconds} s of A behind the public role, each
+read two seconds after its load stopped (${int(memory.requests)} requests,
 ${int(memory.rps)} req/s). Read as it came, and again after a full garbage collection (\`gc()\`, the
 server runs with \`--expose-gc\`): between collections V8's old generation fills with garbage, so a
 single reading moves by tens of MB with the moment it is taken.
