@@ -48,10 +48,8 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     bytes: strapi.config.get<number>('plugin::mosaic.cache.maxBytes', 64 * 1024 * 1024),
   });
   /** `value`: a `get`'s load (a promise) or a `put`'s value; `settled` once either is usable. */
-  const entries = new Map<
-    string,
-    { value: unknown; bytes: number; sync?: true; settled?: { value: unknown } }
-  >();
+  type Entry = { value: unknown; bytes: number; sync?: true; settled?: { value: unknown } };
+  const entries = new Map<string, Entry>();
   let bytes = 0;
   let generation = 0;
   let hits = 0;
@@ -64,6 +62,12 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     if (!entry) return;
     bytes -= entry.bytes;
     entries.delete(key);
+  }
+
+  /** Marks `key` as the most recently used: Map order is recency order. */
+  function touch(key: string, entry: Entry) {
+    entries.delete(key);
+    entries.set(key, entry);
   }
 
   function evict() {
@@ -80,8 +84,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
       const cached = entries.get(key);
       if (cached) {
         hits += 1;
-        entries.delete(key);
-        entries.set(key, cached);
+        touch(key, cached);
         return cached.value as Promise<T>;
       }
       misses += 1;
@@ -114,16 +117,14 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
         return undefined;
       }
       rendered.hits += 1;
-      entries.delete(key);
-      entries.set(key, cached);
+      touch(key, cached);
       return cached.value as T;
     },
     ready<T>(key: string): T | undefined {
       const cached = entries.get(key);
       if (!cached?.settled || cached.sync) return undefined;
       hits += 1;
-      entries.delete(key);
-      entries.set(key, cached);
+      touch(key, cached);
       return cached.settled.value as T;
     },
     put<T>(key: string, value: T, size: number) {

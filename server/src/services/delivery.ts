@@ -124,11 +124,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     output: OutputFormat,
     format: string,
     context: Context,
-    variant: { key: string; readerValues: boolean }
+    variantKey: string,
+    keep: boolean
   ): { data: AssetData; bytes: Buffer } {
-    const cacheable = typeof output === 'string' && !variant.readerValues;
-    const cacheKey = `rendered:${variant.key}`;
-    const cached = cacheable
+    const cacheKey = `rendered:${variantKey}`;
+    const cached = keep
       ? getService('cache').peek<{ data: AssetData; bytes: Buffer }>(cacheKey)
       : undefined;
     if (cached) return cached;
@@ -141,7 +141,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     };
     const rendered = { data, bytes: Buffer.from(JSON.stringify(data)) };
     // The object and its JSON: about three times the JSON's length.
-    if (cacheable) getService('cache').put(cacheKey, rendered, rendered.bytes.length * 3);
+    if (keep) getService('cache').put(cacheKey, rendered, rendered.bytes.length * 3);
     return rendered;
   }
 
@@ -274,8 +274,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const resolution = resolveAsset(asset, context, now, request.visitor.id, request.explain);
       const variant = assemblyVariant(asset, resolution, output, context);
       const variantKey = variant.key;
+      // The variant's one rendering, kept for all its readers: a built-in format, nobody's own.
+      const shared = typeof output === 'string' && !variant.readerValues;
       const rendered = extensions.render(() =>
-        renderedData(asset, resolution, output, request.format, context, variant)
+        renderedData(asset, resolution, output, request.format, context, variantKey, shared)
       );
       // Bucketing needs no storage; counting keeps the visitor's HMAC, so it needs consent.
       const counted =
@@ -332,7 +334,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         data: rendered.data,
         dataBytes: rendered.bytes,
-        shared: typeof output === 'string' && !variant.readerValues,
+        shared,
         meta,
         varyOn: [...varyOn],
         // An enriched context is this reader's own: it may have read anything about the request.
