@@ -10,13 +10,11 @@ import camelCase from 'lodash/camelCase';
 import upperFirst from 'lodash/upperFirst';
 
 import { components, UIDS } from './content-types';
-import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
+import { formatRuleIssues } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
-import { CONTEXT_FIELDS } from './core/types';
 import { registerGraphQL } from './graphql';
 import { registerOpenApi } from './openapi';
-import { registerTraitColumns } from './traits';
-import { getService } from './utils';
+import { registerTraitColumns, segmentRules } from './traits';
 
 function registerComponents(strapi: Core.Strapi) {
   for (const [uid, schema] of Object.entries(components)) {
@@ -41,12 +39,7 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
     }
     const data = (ctx.params as { data?: Record<string, unknown> }).data;
     if (data && 'rule' in data) {
-      const issues = validateRule(
-        data.rule,
-        DEFAULT_RULE_LIMITS,
-        CONTEXT_FIELDS,
-        getService('extensions', strapi).operators()
-      );
+      const issues = segmentRules(strapi).validate(data.rule);
       if (issues.length) {
         const name = String(
           data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new'

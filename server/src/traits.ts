@@ -1,12 +1,17 @@
 /**
  * Declared traits (config `traits`): each gets a column on the profile model, named
- * `trait<Name>`, added in `register` before Strapi builds the database schema.
+ * `trait<Name>`, added in `register` before Strapi builds the database schema. Their types are
+ * also the types rules read them with, so that a segment matches live as the column filters.
  */
 import type { Core } from '@strapi/strapi';
 import upperFirst from 'lodash/upperFirst';
 
 import type { MosaicConfig } from './config';
 import { UIDS } from './content-types';
+import { parseInstant } from './core/instants';
+import { compileRule, DEFAULT_RULE_LIMITS, validateRule } from './core/rules';
+import { CONTEXT_FIELDS, CONTEXT_FIELD_TYPES, type FieldTypes } from './core/types';
+import { getService } from './utils';
 
 export type TraitType = MosaicConfig['traits'][string];
 
@@ -14,6 +19,33 @@ export const traitAttribute = (name: string) => `trait${upperFirst(name)}`;
 
 export function declaredTraits(strapi: Core.Strapi): Record<string, TraitType> {
   return (strapi.config.get('plugin::mosaic') as MosaicConfig).traits ?? {};
+}
+
+/** The types segment rules read fields with: the context's own and the declared traits'. */
+function ruleFieldTypes(strapi: Core.Strapi): FieldTypes {
+  const traits = Object.entries(declaredTraits(strapi)).map(([name, type]) => [
+    `traits.${name}`,
+    type,
+  ]);
+  return { ...CONTEXT_FIELD_TYPES, ...Object.fromEntries(traits) };
+}
+
+/**
+ * Segment rules as this app reads them, for every place that saves, counts, tests or serves one:
+ * the context's fields, the app's operators, and the declared types of traits.
+ */
+export function segmentRules(strapi: Core.Strapi) {
+  const settings = () =>
+    [
+      DEFAULT_RULE_LIMITS,
+      CONTEXT_FIELDS,
+      getService('extensions', strapi).operators(),
+      ruleFieldTypes(strapi),
+    ] as const;
+  return {
+    validate: (rule: unknown) => validateRule(rule, ...settings()),
+    compile: (rule: unknown) => compileRule(rule, ...settings()),
+  };
 }
 
 export function registerTraitColumns(strapi: Core.Strapi) {
@@ -36,6 +68,6 @@ export function fitsTraitType(value: unknown, type: TraitType): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'datetime':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && parseInstant(value) !== null;
   }
 }

@@ -21,8 +21,16 @@
  * - An array in the context matches a field condition when any element does (a join); an empty
  *   one is missing. A `$not` above that field negates the "any", which a SQL join would not.
  * - An object compared with a value is unknown. Context reads use own properties only.
+ * - Where the type of a field is declared (`types`: declared traits, the context's datetimes),
+ *   the declared type is the column's: a datetime compares instants, whatever their spelling
+ *   (core/instants.ts), and operands are checked against the type on validation, since Strapi
+ *   refuses them at query time (a word against a number, a fraction against an integer, a
+ *   non-date against a datetime). Text operators apply to text only there: a database's text form
+ *   of a number or a date (`1e-05`, `2026-06-15 00:00:00+00`) is its own, and LIKE on either
+ *   fails on PostgreSQL.
  */
-import type { Context } from './types';
+import { instantOf, parseInstant } from './instants';
+import type { Context, FieldType, FieldTypes } from './types';
 
 export interface RuleIssue {
   path: string;
@@ -54,6 +62,7 @@ export interface CustomOperator {
 export type CustomOperators = ReadonlyMap<string, CustomOperator>;
 
 const NO_CUSTOM_OPERATORS: CustomOperators = new Map();
+const NO_TYPES: FieldTypes = {};
 
 export class RuleError extends Error {
   readonly issues: RuleIssue[];
@@ -73,18 +82,20 @@ export function validateRule(
   rule: unknown,
   limits: RuleLimits = DEFAULT_RULE_LIMITS,
   knownFields?: readonly string[],
-  operators: CustomOperators = NO_CUSTOM_OPERATORS
+  operators: CustomOperators = NO_CUSTOM_OPERATORS,
+  types: FieldTypes = NO_TYPES
 ): RuleIssue[] {
-  return compile(rule, limits, knownFields, operators).issues;
+  return compile(rule, limits, knownFields, operators, types).issues;
 }
 
 export function compileRule(
   rule: unknown,
   limits: RuleLimits = DEFAULT_RULE_LIMITS,
   knownFields?: readonly string[],
-  operators: CustomOperators = NO_CUSTOM_OPERATORS
+  operators: CustomOperators = NO_CUSTOM_OPERATORS,
+  types: FieldTypes = NO_TYPES
 ): CompiledRule {
-  const { issues, test, fields } = compile(rule, limits, knownFields, operators);
+  const { issues, test, fields } = compile(rule, limits, knownFields, operators, types);
   if (issues.length > 0 || !test) throw new RuleError(issues);
   return { test: (ctx, now) => test(ctx, now) === true, fields };
 }
@@ -106,6 +117,8 @@ type Truth = boolean | null;
 type Test = (input: unknown, now: number) => Truth;
 type Path = ReadonlyArray<string | number>;
 type Scalar = string | number | boolean;
+/** Sign of a value − an operand, or null when SQL would not know. */
+type Order = (value: unknown) => number | null;
 
 export const FIELD_OPERATORS = [
   '$eq', '$eqi', '$ne', '$nei', '$lt', '$lte', '$gt', '$gte', '$in', '$notIn', '$contains',
@@ -145,9 +158,10 @@ function compile(
   rule: unknown,
   limits: RuleLimits,
   knownFields: readonly string[] | undefined,
-  operators: CustomOperators
+  operators: CustomOperators,
+  types: FieldTypes
 ): { issues: RuleIssue[]; test?: Test; fields: string[] } {
-  const compiler = new Compiler(limits, knownFields, operators);
+  const compiler = new Compiler(limits, knownFields, operators, types);
   let test: Test | undefined;
   if (!isRecord(rule)) {
     compiler.fail([], 'must be an object of conditions, e.g. { "geo": { "country": "DE" } }');
@@ -166,8 +180,15 @@ class Compiler {
   constructor(
     private readonly limits: RuleLimits,
     private readonly knownFields: readonly string[] | undefined,
-    private readonly operators: CustomOperators
+    private readonly operators: CustomOperators,
+    private readonly types: FieldTypes
   ) {}
+
+  /** The declared type of the field a path is under, if any. */
+  typeAt(path: Path): FieldType | undefined {
+    const field = fieldOf(path);
+    return Object.prototype.hasOwnProperty.call(this.types, field) ? this.types[field] : undefined;
+  }
 
   isFieldOperator(key: string): boolean {
     return FIELD_OPERATOR_SET.has(key) || this.operators.has(key);
@@ -254,6 +275,8 @@ class Compiler {
         this.fail(at, unknownOperator(key, allowed));
       } else if (hasOperators) {
         this.fail(at, 'cannot be mixed with operators in one object; nest it one level down');
+      } else if (this.typeAt(path)) {
+        this.fail(at, `is not a field: ${fieldOf(path)} is a ${this.typeAt(path)}`);
       } else if (this.fieldName(key, at)) {
         test = readField(key, this.field(operand, at, depth + 1));
       }
@@ -282,6 +305,13 @@ class Compiler {
   }
 
   operator(op: string, operand: unknown, path: Path): Test | undefined {
+    const type = this.typeAt(path);
+    if (type && type !== 'string' && op in TEXT_MATCHES) {
+      return this.fail(
+        path,
+        `is a text operator and ${fieldOf(path)} is a ${type}; compare it with $eq, $ne, $lt, $lte, $gt, $gte, $in, $notIn or $between`
+      );
+    }
     switch (op) {
       case '$eq':
       case '$ne':
@@ -289,35 +319,36 @@ class Compiler {
       case '$nei': {
         if (operand === null) return op === '$eq' || op === '$eqi' ? isNull : isNotNull;
         if (!isScalar(operand)) return this.fail(path, MUST_BE_SCALAR_OR_NULL);
-        return op === '$eq' || op === '$ne'
-          ? compareWith(cast(operand), ORDERINGS[op])
-          : textTest(op, operand);
+        if (op === '$eqi' || op === '$nei') return textTest(op, operand);
+        const order = this.comparison(operand, type, path);
+        return order && ((v) => holds(order(v), ORDERINGS[op]));
       }
       case '$lt':
       case '$lte':
       case '$gt':
       case '$gte': {
         if (!isScalar(operand)) return this.fail(path, MUST_BE_SCALAR);
-        return compareWith(cast(operand), ORDERINGS[op]);
+        const order = this.comparison(operand, type, path);
+        return order && ((v) => holds(order(v), ORDERINGS[op]));
       }
       case '$in':
       case '$notIn': {
         if (!Array.isArray(operand)) {
           return this.fail(path, 'must be an array of values, e.g. ["DE", "FR"]');
         }
-        const casts = operand.map((element, index) => {
-          if (element !== null && !isScalar(element)) {
-            this.fail([...path, index], MUST_BE_SCALAR_OR_NULL);
-          }
-          return isScalar(element) ? cast(element) : null;
+        const orders = operand.map((element, index) => {
+          if (element === null) return null;
+          if (!isScalar(element))
+            return this.fail([...path, index], MUST_BE_SCALAR_OR_NULL) ?? null;
+          return this.comparison(element, type, [...path, index]) ?? null;
         });
-        if (casts.length === 0) return op === '$in' ? () => false : () => true;
+        if (orders.length === 0) return op === '$in' ? () => false : () => true;
         const isIn: Test = (v) => {
           let unknown = false;
-          for (const c of casts) {
-            const order = c === null ? null : compare(v, c);
-            if (order === 0) return true;
-            if (order === null) unknown = true;
+          for (const order of orders) {
+            const c = order === null ? null : order(v);
+            if (c === 0) return true;
+            if (c === null) unknown = true;
           }
           return unknown ? null : false;
         };
@@ -327,13 +358,17 @@ class Compiler {
         if (!Array.isArray(operand) || operand.length !== 2 || !operand.every(isScalar)) {
           return this.fail(path, 'must be an array of exactly two bounds, e.g. [10, 20]');
         }
-        const low = cast(operand[0]);
-        const high = cast(operand[1]);
-        return (v) =>
-          and(
-            holds(compare(v, low), (c) => c >= 0),
-            holds(compare(v, high), (c) => c <= 0)
-          );
+        const low = this.comparison(operand[0], type, [...path, 0]);
+        const high = this.comparison(operand[1], type, [...path, 1]);
+        return (
+          low &&
+          high &&
+          ((v) =>
+            and(
+              holds(low(v), (c) => c >= 0),
+              holds(high(v), (c) => c <= 0)
+            ))
+        );
       }
       case '$null':
       case '$notNull': {
@@ -350,6 +385,46 @@ class Compiler {
         return textTest(op, operand);
       }
     }
+  }
+
+  /**
+   * How a value compares with `operand` (the sign of value − operand, null when unknown), as
+   * Strapi casts the operand for a column of the declared type; the value's own type stands in
+   * for an undeclared one. An operand the declared column would refuse is refused here.
+   */
+  comparison(operand: Scalar, type: FieldType | undefined, path: Path): Order | undefined {
+    const declared = `(${fieldOf(path)} is a ${type})`;
+    switch (type) {
+      case 'datetime': {
+        const instant = typeof operand === 'string' ? parseInstant(operand) : null;
+        if (instant === null) {
+          return this.fail(
+            path,
+            `must be a date like "2026-06-15" or a date-time like "2026-06-15T12:00:00Z" ${declared}`
+          );
+        }
+        return (value) => {
+          const actual = instantOf(value);
+          return actual === null ? null : Math.sign(actual - instant);
+        };
+      }
+      case 'integer':
+      case 'float': {
+        const number = toNumber(operand);
+        if (number === null) return this.fail(path, `must be a number ${declared}`);
+        if (type === 'integer' && !isInt32(number)) {
+          return this.fail(path, `must be a whole number of at most 10 digits ${declared}`);
+        }
+        break;
+      }
+      case 'boolean':
+        if (!TRUE_INPUTS.includes(operand) && !FALSE_INPUTS.includes(operand)) {
+          return this.fail(path, `must be true or false ${declared}`);
+        }
+        break;
+    }
+    const cast = castOperand(operand);
+    return (value) => compare(value, cast);
   }
 
   custom(op: string, operator: CustomOperator, operand: unknown, path: Path): Test | undefined {
@@ -515,7 +590,7 @@ interface Cast {
   boolean: boolean;
 }
 
-function cast(operand: Scalar): Cast {
+function castOperand(operand: Scalar): Cast {
   return {
     text: String(operand),
     number: toNumber(operand),
@@ -615,10 +690,13 @@ function textTest(op: string, operand: Scalar): Test {
 const holds = (order: number | null, predicate: (order: number) => boolean): Truth =>
   order === null ? null : predicate(order);
 
-const compareWith =
-  (operand: Cast, predicate: (order: number) => boolean): Test =>
-  (value) =>
-    holds(compare(value, operand), predicate);
+// PostgreSQL's integer column, which an operand out of its range makes the query fail on.
+const isInt32 = (n: number) => Number.isInteger(n) && n >= -2_147_483_648 && n <= 2_147_483_647;
+
+/** The field a path is under: its names without operators, groups and array indexes. */
+function fieldOf(path: Path): string {
+  return path.filter((key) => typeof key === 'string' && !key.startsWith('$')).join('.');
+}
 
 const isNull: Test = (value) => value === null || value === undefined;
 const isNotNull: Test = (value) => value !== null && value !== undefined;

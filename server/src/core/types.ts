@@ -52,5 +52,17 @@ export const CONTEXT_FIELDS = [
   'affinity',
 ] as const satisfies ReadonlyArray<Exclude<keyof Context, 'events'>>;
 
+/** The column types a field of the context may be declared with (declared traits' types). */
+export type FieldType = 'string' | 'integer' | 'float' | 'boolean' | 'datetime';
+
+/** Declared types by field path (`visitor.firstSeen`, `traits.signedUp`); see core/rules.ts. */
+export type FieldTypes = Readonly<Record<string, FieldType>>;
+
+/** The context's own typed fields: its datetimes are compared as instants, as a column would be. */
+export const CONTEXT_FIELD_TYPES: FieldTypes = Object.freeze({
+  'visitor.firstSeen': 'datetime',
+  'visitor.lastSeen': 'datetime',
+});
+
 /** Strapi blocks JSON (the `blocks` field type), kept loose: editors and the API can send anything. */
 export type BlocksContent = Array<Record<string, unknown>>;

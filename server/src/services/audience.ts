@@ -7,9 +7,8 @@ import { errors } from '@strapi/utils';
 
 import { UIDS } from '../content-types';
 import { traitFilter } from '../core/audience';
-import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from '../core/rules';
-import { CONTEXT_FIELDS } from '../core/types';
-import { declaredTraits, traitAttribute } from '../traits';
+import { formatRuleIssues } from '../core/rules';
+import { declaredTraits, segmentRules, traitAttribute } from '../traits';
 import { getService } from '../utils';
 
 export interface AudienceEstimate {
@@ -24,7 +23,7 @@ export interface AudienceEstimate {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async estimate(rule: unknown): Promise<AudienceEstimate> {
     const operators = getService('extensions', strapi).operators();
-    const issues = validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS, operators);
+    const issues = segmentRules(strapi).validate(rule);
     if (issues.length) {
       throw new errors.ValidationError(formatRuleIssues(issues), {
         errors: issues.map((issue) => ({

@@ -12,8 +12,8 @@ import type {
   CompiledSegment,
   SlotMode,
 } from '../core/assembly';
-import { compileRule, DEFAULT_RULE_LIMITS, formatRuleIssues, RuleError } from '../core/rules';
-import { CONTEXT_FIELDS, type BlocksContent } from '../core/types';
+import { formatRuleIssues, RuleError } from '../core/rules';
+import type { BlocksContent } from '../core/types';
 import { UIDS } from '../content-types';
 import {
   extraFieldModels,
@@ -22,6 +22,7 @@ import {
   servedValue,
   type ExtraFields,
 } from '../extra-fields';
+import { segmentRules } from '../traits';
 import { getService } from '../utils';
 
 interface RelatedRef {
@@ -164,12 +165,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const compiled = {
         slug,
         priority: segment.priority ?? 0,
-        rule: compileRule(
-          segment.rule,
-          DEFAULT_RULE_LIMITS,
-          CONTEXT_FIELDS,
-          getService('extensions').operators()
-        ),
+        rule: segmentRules(strapi).compile(segment.rule),
       };
       compiledRules.set(key, compiled);
       return compiled;

@@ -11,15 +11,10 @@ import { UIDS } from '../content-types';
 import type { CompiledAsset } from '../core/assembly';
 import { coverage } from '../core/coverage';
 import { differingSlots, readerContext, withSegments, type ReaderContext } from '../core/preview';
-import {
-  compileRule,
-  DEFAULT_RULE_LIMITS,
-  formatRuleIssues,
-  validateRule,
-  type RuleIssue,
-} from '../core/rules';
-import { CONTEXT_FIELDS, type Context, type Format } from '../core/types';
+import { formatRuleIssues, type RuleIssue } from '../core/rules';
+import type { Context, Format } from '../core/types';
 import type { ContentStatus } from './content';
+import { segmentRules } from '../traits';
 import { getService } from '../utils';
 
 export interface PreviewTarget {
@@ -147,20 +142,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     validateRule(rule: unknown) {
-      const errors = ruleErrors(validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS));
+      const errors = ruleErrors(segmentRules(strapi).validate(rule));
       return { valid: errors.length === 0, errors };
     },
 
     /** Whether `rule` matches a sample context, given as a reader or as raw context fields. */
     testRule(rule: unknown, context: ReaderContext, raw: Partial<Context>) {
-      const issues = validateRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS);
+      const issues = segmentRules(strapi).validate(rule);
       if (issues.length) {
         throw new errors.ValidationError(formatRuleIssues(issues), { errors: ruleErrors(issues) });
       }
       const now = context?.now ? new Date(context.now) : new Date();
       const sample = { ...readerContext(context ?? {}, now), ...raw };
       return {
-        matches: compileRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS).test(sample, now.getTime()),
+        matches: segmentRules(strapi).compile(rule).test(sample, now.getTime()),
       };
     },
   };
