@@ -25,11 +25,13 @@ const matches = (rule: unknown, traits: Record<string, unknown>) =>
   compileRule(rule, DEFAULT_RULE_LIMITS, CONTEXT_FIELDS, undefined, TYPES).test({ traits }, NOW);
 
 describe('a datetime field compares instants, not spellings', () => {
-  it('a date is its midnight: $lte the day includes exactly midnight', () => {
+  it("a date is its midnight in the server's time zone, as Strapi reads it", () => {
+    const midnight = new Date(2026, 5, 15).getTime();
+    const at = (ms: number) => new Date(ms).toISOString();
     const rule = { traits: { signedUp: { $lte: '2026-06-15' } } };
-    expect(matches(rule, { signedUp: '2026-06-15T00:00:00.000Z' })).toBe(true);
-    expect(matches(rule, { signedUp: '2026-06-15T00:00:00.001Z' })).toBe(false);
-    expect(matches(rule, { signedUp: '2026-06-14T23:59:59.999Z' })).toBe(true);
+    expect(matches(rule, { signedUp: at(midnight) })).toBe(true);
+    expect(matches(rule, { signedUp: at(midnight + 1) })).toBe(false);
+    expect(matches(rule, { signedUp: at(midnight - 1) })).toBe(true);
   });
 
   it('two spellings of one instant are equal', () => {
@@ -56,7 +58,7 @@ describe('a datetime field compares instants, not spellings', () => {
     expect(matches(rule, { signedUp: '2026-06-15T12:00:00+02:00' })).toBe(true);
     expect(
       matches(
-        { traits: { signedUp: { $between: ['2026-06-15', '2026-06-16'] } } },
+        { traits: { signedUp: { $between: ['2026-06-15T00:00Z', '2026-06-16T00:00Z'] } } },
         { signedUp: '2026-06-15T23:00:00-05:00' }
       )
     ).toBe(false);
