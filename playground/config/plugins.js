@@ -21,7 +21,14 @@ module.exports = ({ env }) => ({
     config: {
       geoHeaders: { country: 'cf-ipcountry' },
       // Traits kept in columns of their own, so the segment builder can count audiences over them.
-      traits: { plan: 'string', lifetimeValue: 'float', persona: 'string' },
+      traits: {
+        plan: 'string',
+        lifetimeValue: 'float',
+        persona: 'string',
+        orders: 'integer',
+        subscribed: 'boolean',
+        signedUp: 'datetime',
+      },
       // Set MOSAIC_REDIS_URL (e.g. redis://127.0.0.1:6379) to run several instances together.
       ...(env('MOSAIC_REDIS_URL') ? { redis: { url: env('MOSAIC_REDIS_URL') } } : {}),
       rateLimit: { points: env.int('MOSAIC_RATE_LIMIT', 100), duration: 10 },

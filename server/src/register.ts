@@ -1,8 +1,9 @@
 /**
  * Register: ships Mosaic's components (Strapi only loads components from an app's own folder),
  * refuses a segment whose rule does not validate, whoever saves it (Content Manager, document
- * service, or the plugin's own routes), before anything is written, and describes the delivery
- * API to the GraphQL and documentation plugins when the app has them.
+ * service, or the plugin's own routes), before anything is written, describes the delivery API to
+ * the GraphQL and documentation plugins when the app has them, and lets browsers on other origins
+ * send the visitor headers (strapi::cors allows only the request headers it lists).
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -14,6 +15,7 @@ import { formatRuleIssues } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { registerGraphQL } from './graphql';
 import { registerOpenApi } from './openapi';
+import { VISITOR_HEADERS } from './services/delivery';
 import { registerTraitColumns, segmentRules } from './traits';
 
 function registerComponents(strapi: Core.Strapi) {
@@ -78,7 +80,52 @@ function validateAssetsOnSave(strapi: Core.Strapi) {
   });
 }
 
+// strapi::cors's own list, which an app that configures no `headers` gets (@strapi/core).
+const STRAPI_CORS_HEADERS = ['Content-Type', 'Authorization', 'Origin', 'Accept'];
+// A browser never lets a page set Cookie; it sends it by itself.
+const CROSS_ORIGIN_HEADERS = VISITOR_HEADERS.filter((header) => header !== 'Cookie');
+
+/**
+ * The request headers strapi::cors should allow: the app's list (Strapi's when it gives none) with
+ * Mosaic's visitor headers added; undefined when the list already allows them or is not a list.
+ * Only headers are added: which origins may call, and with credentials, stays the app's choice.
+ */
+function withVisitorHeaders(listed: unknown): string[] | undefined {
+  const headers =
+    listed === undefined
+      ? STRAPI_CORS_HEADERS
+      : typeof listed === 'string'
+        ? listed.split(',').map((header) => header.trim())
+        : Array.isArray(listed) && listed.every((header) => typeof header === 'string')
+          ? listed
+          : null;
+  if (!headers || headers.includes('*')) return undefined;
+  const known = new Set(headers.map((header) => header.toLowerCase()));
+  const missing = CROSS_ORIGIN_HEADERS.filter((header) => !known.has(header.toLowerCase()));
+  return missing.length ? [...headers, ...missing] : undefined;
+}
+
+/** Runs in register, before Strapi builds its middlewares from the app's config in bootstrap. */
+function allowVisitorHeadersAcrossOrigins(strapi: Core.Strapi) {
+  const middlewares = strapi.config.get('middlewares');
+  if (!Array.isArray(middlewares)) return;
+  strapi.config.set(
+    'middlewares',
+    middlewares.map((entry: unknown) => {
+      const named =
+        typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : null;
+      if (entry !== 'strapi::cors' && !(named?.name === 'strapi::cors' && !named.resolve)) {
+        return entry;
+      }
+      const config = (named?.config ?? {}) as Record<string, unknown>;
+      const headers = withVisitorHeaders(config.headers);
+      return headers ? { ...(named ?? { name: entry }), config: { ...config, headers } } : entry;
+    })
+  );
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  allowVisitorHeadersAcrossOrigins(strapi);
   registerComponents(strapi);
   registerGraphQL(strapi);
   registerOpenApi(strapi);

@@ -8,12 +8,22 @@
  *
  * Mosaic follows PostgreSQL where the databases disagree. What SQLite and MariaDB do differently
  * is listed once, in DIALECTS, and pinned by the cases under "where the databases disagree".
+ *
+ * Rules are compared twice: untyped, where the value's type stands in for the column's, and with
+ * each field's declared type (as declared traits are read), which adds a datetime column and
+ * refuses what the column would refuse: those rules are generated too, and must be refused.
  */
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 
-import { compileRule, DEFAULT_RULE_LIMITS, validateRule } from '../../server/src/core/rules';
-import type { Context } from '../../server/src/core/types';
+import { parseInstant } from '../../server/src/core/instants';
+import {
+  compileRule,
+  DEFAULT_RULE_LIMITS,
+  validateRule,
+  type RuleLimits,
+} from '../../server/src/core/rules';
+import type { Context, FieldTypes } from '../../server/src/core/types';
 import { bootStrapi } from './strapi';
 
 const UID = 'api::rule-record.rule-record' as never;
@@ -22,7 +32,7 @@ const POOLS = Number(process.env.RULES_DIFFERENTIAL_POOLS ?? 20);
 const RULES_PER_POOL = 250;
 const NOW = Date.UTC(2025, 0, 15, 12);
 
-type Kind = 'text' | 'integer' | 'float' | 'boolean';
+type Kind = 'text' | 'integer' | 'float' | 'boolean' | 'datetime';
 const FIELDS = {
   country: 'text',
   host: 'text',
@@ -30,10 +40,17 @@ const FIELDS = {
   visits: 'integer',
   value: 'float',
   known: 'boolean',
+  seen: 'datetime',
 } as const satisfies Record<string, Kind>;
 type Field = keyof typeof FIELDS;
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
+// Untyped, a datetime is text to Mosaic: only the typed rules read the datetime column.
+const UNTYPED_FIELD_NAMES = FIELD_NAMES.filter((field) => FIELDS[field] !== 'datetime');
 const KINDS: Kind[] = ['text', 'integer', 'float', 'boolean'];
+/** The fixture's columns as declared types, the way declared traits are passed to rules. */
+const TYPES: FieldTypes = Object.fromEntries(
+  FIELD_NAMES.map((field) => [field, FIELDS[field] === 'text' ? 'string' : FIELDS[field]])
+);
 
 type Scalar = string | number | boolean;
 type RuleRecord = Partial<Record<Field, Scalar | null>>;
@@ -211,11 +228,32 @@ const text = fc
   .oneof(fc.constantFrom(...WORDS), fc.string({ unit: fc.constantFrom(...LETTERS), maxLength: 3 }))
   .filter(dialect.text);
 
+// Instants around one day, each in several spellings: the zone, the fraction and the separator
+// change the text but not the instant.
+const INSTANTS = [
+  '2026-06-14T22:00:00Z',
+  '2026-06-15T00:00:00Z',
+  '2026-06-15T12:00:00Z',
+  '2026-06-16T00:00:00.5Z',
+];
+const spellings = (instant: string) => {
+  const ms = Date.parse(instant);
+  const at = (offsetMinutes: number) => {
+    const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23);
+    const sign = offsetMinutes < 0 ? '-' : '+';
+    const abs = Math.abs(offsetMinutes);
+    return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  };
+  return [new Date(ms).toISOString(), at(120), at(-300), instant.replace('T', ' ')];
+};
+const datetime = fc.constantFrom(...INSTANTS.flatMap(spellings));
+
 const VALUES: Record<Kind, fc.Arbitrary<Scalar>> = {
   text,
   integer: fc.constantFrom(-1, 0, 1, 2, 9, 10, 100),
   float: fc.constantFrom(-1.5, 0, 0.1, 0.5, 1, 2.5, 10, 100),
   boolean: fc.boolean(),
+  datetime,
 };
 
 /** Operands of the operators Strapi casts to the column's type: only what the cast accepts. */
@@ -228,6 +266,11 @@ const CAST_OPERANDS: Record<Kind, fc.Arbitrary<Scalar>> = {
   ),
   float: fc.oneof(VALUES.float, fc.constantFrom(2, 9, 0.3, '0.1', '2.50', ' 1 ', '1e1', '-1.5')),
   boolean: fc.constantFrom(true, false, 'true', 'false', 't', 'f', '1', '0', 1, 0, 'FALSE', '', 2),
+  // Dates (midnight), instants in any spelling, and what a datetime column refuses or guesses at.
+  datetime: fc.oneof(
+    datetime,
+    fc.constantFrom('2026-06-15', '2026-06-16', '2026-06-15T12:00', '2026', 'soon', '2026-02-30', 0)
+  ),
 };
 
 /** Operands of the text operators, which Strapi does not cast. */
@@ -236,6 +279,7 @@ const TEXT_OPERANDS: Record<Kind, fc.Arbitrary<Scalar>> = {
   integer: fc.constantFrom('1', '0', '-', '10', '00', 'e', 1, 0),
   float: fc.constantFrom('1', '0', '.', '.5', '-', '10', '0.1', 'e', 1, 0),
   boolean: fc.constantFrom('t', 'T', 'tru', 'TRUE', 'false', 'ALS', '1', '0', 1, true),
+  datetime: fc.constantFrom('2026', '-06-15', '12:00', 'T', 'Z'),
 };
 
 const NULL_OPERANDS = fc.constantFrom(true, false, 'true', 'false', 't', 'f', '1', '0', 1, 0);
@@ -254,18 +298,20 @@ function operand(op: string, kind: Kind): fc.Arbitrary<unknown> {
   return TEXT_OPERANDS[kind];
 }
 
-function operatorsOn(kind: Kind): string[] {
+/** Untyped, only what each database can run; typed, everything, since Mosaic refuses the rest. */
+function operatorsOn(kind: Kind, typed: boolean): string[] {
   return OPERATORS.filter(
     (op) =>
-      (!(op in LIKE_OPERATORS) || dialect.likeOn.includes(kind)) &&
-      (!FOLDING_OPERATORS.includes(op) || dialect.foldingOn.includes(kind))
+      typed ||
+      ((!(op in LIKE_OPERATORS) || dialect.likeOn.includes(kind)) &&
+        (!FOLDING_OPERATORS.includes(op) || dialect.foldingOn.includes(kind)))
   );
 }
 
 /** A condition on one field: a value, an array, operators, or a field-level `$not`. */
-function fieldCondition(kind: Kind): fc.Arbitrary<unknown> {
+function fieldCondition(kind: Kind, typed: boolean): fc.Arbitrary<unknown> {
   const entry = fc.oneof(
-    ...operatorsOn(kind).map((op) => operand(op, kind).map((value) => [op, value] as const))
+    ...operatorsOn(kind, typed).map((op) => operand(op, kind).map((value) => [op, value] as const))
   );
   const { condition } = fc.letrec<{ condition: unknown }>((tie) => ({
     condition: fc.oneof(
@@ -279,23 +325,30 @@ function fieldCondition(kind: Kind): fc.Arbitrary<unknown> {
   return condition;
 }
 
-const fieldRule: fc.Arbitrary<Rule> = fc.oneof(
-  ...FIELD_NAMES.map((field) =>
-    fieldCondition(FIELDS[field]).map((condition) => ({ [field]: condition }))
-  )
-);
+function ruleArbitrary(fields: Field[], typed: boolean): fc.Arbitrary<Rule> {
+  const fieldRule: fc.Arbitrary<Rule> = fc.oneof(
+    ...fields.map((field) =>
+      fieldCondition(FIELDS[field], typed).map((condition) => ({ [field]: condition }))
+    )
+  );
+  const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
+    rule: fc.oneof(
+      { depthSize: 'small', maxDepth: 4 },
+      fieldRule,
+      fc.tuple(fieldRule, fieldRule).map(([a, b]) => ({ ...a, ...b })),
+      fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map(($and) => ({ $and })),
+      fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map(($or) => ({ $or })),
+      tie('rule').map(($not) => ({ $not }))
+    ),
+  }));
+  return rule;
+}
 
-const { rule: anyRule } = fc.letrec<{ rule: Rule }>((tie) => ({
-  rule: fc.oneof(
-    { depthSize: 'small', maxDepth: 4 },
-    fieldRule,
-    fc.tuple(fieldRule, fieldRule).map(([a, b]) => ({ ...a, ...b })),
-    fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map(($and) => ({ $and })),
-    fc.array(tie('rule'), { minLength: 1, maxLength: 3 }).map(($or) => ({ $or })),
-    tie('rule').map(($not) => ({ $not }))
-  ),
-}));
-const validRule = anyRule.filter((rule) => validateRule(rule).length === 0);
+const NO_TYPES: FieldTypes = {};
+const untypedRules = ruleArbitrary(UNTYPED_FIELD_NAMES, false);
+const typedRules = ruleArbitrary(FIELD_NAMES, true);
+const isValid = (rule: Rule, types: FieldTypes) =>
+  validateRule(rule, DEFAULT_RULE_LIMITS, undefined, undefined, types).length === 0;
 
 const recordArbitrary: fc.Arbitrary<RuleRecord> = fc.record(
   Object.fromEntries(
@@ -334,8 +387,17 @@ async function store(records: RuleRecord[]): Promise<Pool> {
     ids.push((await query.create({ data: { ...record } })).id);
   }
   const rows = await query.findMany({ orderBy: { id: 'asc' } });
+  // A datetime column keeps the instant, not its spelling.
   const fieldsOf = (row: RuleRecord) =>
-    Object.fromEntries(FIELD_NAMES.map((field) => [field, row[field] ?? null]));
+    Object.fromEntries(
+      FIELD_NAMES.map((field) => {
+        const value = row[field] ?? null;
+        return [
+          field,
+          typeof value === 'string' && FIELDS[field] === 'datetime' ? parseInstant(value) : value,
+        ];
+      })
+    );
   expect(rows.map(fieldsOf)).toEqual(records.map(fieldsOf));
   return { ids, records };
 }
@@ -350,16 +412,21 @@ async function selectedByStrapi(rule: Rule): Promise<number[]> {
 // Splitting a rule into one operator per condition can deepen it past the limits for segments.
 const UNBOUNDED = { maxDepth: 100, maxNodes: 100_000 };
 
-function selectedByMosaic(rule: Rule, pool: Pool, limits = DEFAULT_RULE_LIMITS): number[] {
-  const { test } = compileRule(rule, limits);
+function selectedByMosaic(
+  rule: Rule,
+  pool: Pool,
+  types: FieldTypes,
+  limits: RuleLimits = DEFAULT_RULE_LIMITS
+): number[] {
+  const { test } = compileRule(rule, limits, undefined, undefined, types);
   return pool.ids.filter((_, i) => test(pool.records[i] as Context, NOW));
 }
 
 /** Mosaic's answer for the rule as this database reads it: the answer the database must give. */
-function expectedOf(rule: Rule, pool: Pool): number[] {
-  if (!dialect.read) return selectedByMosaic(rule, pool);
+function expectedOf(rule: Rule, pool: Pool, types: FieldTypes): number[] {
+  if (!dialect.read) return selectedByMosaic(rule, pool, types);
   const read = dialect.read(rule, pool.records);
-  return selectedByMosaic(read.rule, { ids: pool.ids, records: read.records }, UNBOUNDED);
+  return selectedByMosaic(read.rule, { ids: pool.ids, records: read.records }, types, UNBOUNDED);
 }
 
 function operatorsIn(node: unknown, found = new Set<string>()): Set<string> {
@@ -402,32 +469,58 @@ describe(`segment rules select the records Strapi selects, on ${client}`, () => 
     }
   });
 
-  it(`agrees on ${POOLS * RULES_PER_POOL} generated rules over ${POOLS} generated record pools`, async () => {
-    const seen = new Map<string, number>();
-    let compared = 0;
-    let telling = 0;
-    await fc.assert(
-      fc.asyncProperty(poolArbitrary, fc.integer(), async (records, seed) => {
-        const pool = await store(records);
-        await fc.assert(
-          fc.asyncProperty(validRule, async (rule) => {
-            const expected = expectedOf(rule, pool);
-            expect({ rule, ids: await selectedByStrapi(rule) }).toEqual({ rule, ids: expected });
-            compared += 1;
-            if (expected.length > 0 && expected.length < pool.ids.length) telling += 1;
-            for (const op of operatorsIn(rule)) seen.set(op, (seen.get(op) ?? 0) + 1);
-          }),
-          { numRuns: RULES_PER_POOL, seed }
-        );
-      }),
-      { numRuns: POOLS }
+  it.each([
+    { name: 'untyped', rules: untypedRules, types: NO_TYPES },
+    { name: 'with declared types', rules: typedRules, types: TYPES },
+  ])(
+    `agrees on ${POOLS * RULES_PER_POOL} generated rules over ${POOLS} generated record pools, $name`,
+    async ({ rules, types }) => {
+      const seen = new Map<string, number>();
+      let compared = 0;
+      let telling = 0;
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(poolArbitrary, fc.integer(), async (records, seed) => {
+          const pool = await store(records);
+          await fc.assert(
+            fc.asyncProperty(rules, async (rule) => {
+              if (!isValid(rule, types)) {
+                refused += 1;
+                return;
+              }
+              const expected = expectedOf(rule, pool, types);
+              expect({ rule, ids: await selectedByStrapi(rule) }).toEqual({ rule, ids: expected });
+              compared += 1;
+              if (expected.length > 0 && expected.length < pool.ids.length) telling += 1;
+              for (const op of operatorsIn(rule)) seen.set(op, (seen.get(op) ?? 0) + 1);
+            }),
+            { numRuns: RULES_PER_POOL, seed }
+          );
+        }),
+        { numRuns: POOLS }
+      );
+      expect(compared + refused).toBe(POOLS * RULES_PER_POOL);
+      // Not vacuous: most rules are compared, about half of those split their pool, and every
+      // operator was compared often.
+      expect(compared / (compared + refused)).toBeGreaterThan(0.5);
+      expect(telling / compared).toBeGreaterThan(0.4);
+      const rare = [...OPERATORS, '$and', '$or', '$not'].filter((op) => (seen.get(op) ?? 0) < 50);
+      expect(rare).toEqual([]);
+    },
+    240_000
+  );
+
+  it('refuses, with declared types, every text operator on a number, a boolean or a datetime', () => {
+    const notText = FIELD_NAMES.filter((field) => FIELDS[field] !== 'text');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...notText),
+        fc.constantFrom(...FOLDING_OPERATORS, ...Object.keys(LIKE_OPERATORS)),
+        fc.constantFrom('1', '0', 'e', '2026', 't'),
+        (field, op, operand) => !isValid({ [field]: { [op]: operand } }, TYPES)
+      )
     );
-    expect(compared).toBe(POOLS * RULES_PER_POOL);
-    // Not vacuous: about half the rules split their pool, and every operator was compared often.
-    expect(telling / compared).toBeGreaterThan(0.4);
-    const rare = [...OPERATORS, '$and', '$or', '$not'].filter((op) => (seen.get(op) ?? 0) < 50);
-    expect(rare).toEqual([]);
-  }, 120_000);
+  });
 });
 
 /**
@@ -437,14 +530,16 @@ describe(`segment rules select the records Strapi selects, on ${client}`, () => 
 interface Answers {
   records: RuleRecord[];
   rule: Rule;
+  /** Declared types the rule is read with; none when absent. */
+  types?: FieldTypes;
   mosaic: number[];
   databases: Record<'postgres' | 'sqlite' | 'mysql', number[] | RegExp>;
 }
 
-async function answers({ records, rule, mosaic, databases }: Answers) {
+async function answers({ records, rule, types = NO_TYPES, mosaic, databases }: Answers) {
   const pool = await store(records);
   const ids = (indexes: number[]) => indexes.map((index) => pool.ids[index]);
-  expect(selectedByMosaic(rule, pool)).toEqual(ids(mosaic));
+  expect(selectedByMosaic(rule, pool, types)).toEqual(ids(mosaic));
   const expected = databases[client as keyof Answers['databases']];
   if (expected instanceof RegExp) await expect(selectedByStrapi(rule)).rejects.toThrow(expected);
   else expect(await selectedByStrapi(rule)).toEqual(ids(expected));
@@ -546,5 +641,112 @@ describe('counterexamples the differential test found in Mosaic', () => {
       mosaic: [0, 1],
       databases: { postgres: [0, 1], sqlite: [1], mysql: [0, 1] },
     });
+  });
+});
+
+describe(`declared types: a datetime compares instants (on ${client})`, () => {
+  // A date is midnight in the server's time zone, as Strapi reads it (UTC on a UTC server).
+  const midnight = new Date(2026, 5, 15).getTime();
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  it.each<Answers & { name: string }>([
+    {
+      name: 'a date is its midnight',
+      records: [{ seen: at(midnight) }, { seen: at(midnight + 1) }, { seen: at(midnight - 1) }],
+      rule: { seen: { $lte: '2026-06-15' } },
+      types: TYPES,
+      mosaic: [0, 2],
+      databases: { postgres: [0, 2], sqlite: [0, 2], mysql: [0, 2] },
+    },
+    {
+      name: 'two spellings of one instant are equal',
+      records: [{ seen: '2026-06-15T12:00:00.000Z' }, { seen: '2026-06-15T14:00:00.000Z' }],
+      rule: { seen: { $in: ['2026-06-15T14:00:00+02:00'] } },
+      types: TYPES,
+      mosaic: [0],
+      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+    },
+    {
+      name: 'an instant orders by time, not by its text',
+      records: [{ seen: '2026-06-15T12:00:00+02:00' }, { seen: '2026-06-15T12:00:00-02:00' }],
+      rule: { seen: { $lt: '2026-06-15T12:00:00Z' } },
+      types: TYPES,
+      mosaic: [0],
+      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+    },
+    {
+      name: 'undeclared, the same field is text, which the databases do not read: declare it',
+      records: [{ seen: '2026-06-15T12:00:00.000Z' }],
+      rule: { seen: '2026-06-15T14:00:00+02:00' },
+      mosaic: [],
+      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+    },
+  ])('$name', answers);
+});
+
+/** A rule Mosaic refuses once its field is declared, and what each database does with it. */
+interface Refusal {
+  name: string;
+  records: RuleRecord[];
+  rule: Rule;
+  path: string;
+  databases: Record<'postgres' | 'sqlite' | 'mysql', number[] | RegExp>;
+}
+
+describe(`declared types: what a column would refuse or read its own way is refused (on ${client})`, () => {
+  it.each<Refusal>([
+    {
+      name: "'2026' is a datetime to Strapi (its 1 January), a guess Mosaic does not make",
+      records: [{ seen: '2025-12-31T12:00:00Z' }, { seen: '2026-06-15T12:00:00Z' }],
+      rule: { seen: { $gt: '2026' } },
+      path: 'seen.$gt',
+      databases: { postgres: [1], sqlite: [1], mysql: [1] },
+    },
+    {
+      name: 'a word against a datetime fails the query',
+      records: [{ seen: '2026-06-15T12:00:00Z' }],
+      rule: { seen: { $lt: 'soon' } },
+      path: 'seen.$lt',
+      databases: { postgres: /Invalid format/, sqlite: /Invalid format/, mysql: /Invalid format/ },
+    },
+    {
+      name: 'a word against a float fails the query',
+      records: [{ value: 1 }],
+      rule: { value: { $gt: 'lots' } },
+      path: 'value.$gt',
+      databases: {
+        postgres: /Expected a valid Number/,
+        sqlite: /Expected a valid Number/,
+        mysql: /Expected a valid Number/,
+      },
+    },
+    {
+      name: "a small float's text is the database's own: 1e-05, not JavaScript's 0.00001",
+      records: [{ value: 0.00001 }, { value: 0.5 }],
+      rule: { value: { $containsi: 'e-' } },
+      path: 'value.$containsi',
+      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+    },
+    {
+      name: "a large float's text is the database's own: 1e+16, not JavaScript's 10000000000000000",
+      records: [{ value: 1e16 }, { value: 2.5 }],
+      rule: { value: { $startsWithi: '1e' } },
+      path: 'value.$startsWithi',
+      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+    },
+    {
+      name: 'a fraction against an integer fails the query on PostgreSQL',
+      records: [{ visits: 1 }, { visits: 2 }],
+      rule: { visits: { $lt: 1.5 } },
+      path: 'visits.$lt',
+      databases: { postgres: /invalid input syntax for type integer/, sqlite: [0], mysql: [0] },
+    },
+  ])('$name', async ({ records, rule, path, databases }) => {
+    const issues = validateRule(rule, DEFAULT_RULE_LIMITS, undefined, undefined, TYPES);
+    expect(issues.map((issue) => issue.path)).toEqual([path]);
+    const pool = await store(records);
+    const expected = databases[client as keyof Refusal['databases']];
+    if (expected instanceof RegExp) await expect(selectedByStrapi(rule)).rejects.toThrow(expected);
+    else expect(await selectedByStrapi(rule)).toEqual(expected.map((index) => pool.ids[index]));
   });
 });
