@@ -4,7 +4,12 @@
  */
 import { ADMIN_ACTIONS, type AdminAction } from '../../../contracts/admin';
 
-const trusted = { policies: ['plugin::mosaic.api-token-only'] };
+/**
+ * A fresh config per route: Strapi writes each route's permission scope into its config object,
+ * so a config shared by several routes would give them all the first route's scope (a token
+ * allowed to identify could then export and erase profiles).
+ */
+const trusted = () => ({ policies: ['plugin::mosaic.api-token-only'] });
 
 /** Admin route config: an authenticated admin holding one of Mosaic's actions. */
 const can = (action: AdminAction) => ({
@@ -80,18 +85,18 @@ export default {
       { method: 'GET', path: '/assets/:slug', handler: 'delivery.asset', config: { policies: [] } },
       { method: 'GET', path: '/chunks/:slug', handler: 'delivery.chunk', config: { policies: [] } },
       { method: 'POST', path: '/events', handler: 'tracking.events', config: { policies: [] } },
-      { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted },
+      { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted() },
       {
         method: 'GET',
         path: '/profiles/:visitorId',
         handler: 'tracking.exportProfile',
-        config: trusted,
+        config: trusted(),
       },
       {
         method: 'DELETE',
         path: '/profiles/:visitorId',
         handler: 'tracking.eraseProfile',
-        config: trusted,
+        config: trusted(),
       },
     ],
   },
