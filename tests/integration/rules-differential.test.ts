@@ -470,11 +470,12 @@ describe(`segment rules select the records Strapi selects, on ${client}`, () => 
   });
 
   it.each([
-    { name: 'untyped', rules: untypedRules, types: NO_TYPES },
-    { name: 'with declared types', rules: typedRules, types: TYPES },
+    { name: 'untyped', rules: untypedRules, types: NO_TYPES, often: 50 },
+    // Text operators are refused on four of the seven declared fields: each is compared less.
+    { name: 'with declared types', rules: typedRules, types: TYPES, often: 20 },
   ])(
     `agrees on ${POOLS * RULES_PER_POOL} generated rules over ${POOLS} generated record pools, $name`,
-    async ({ rules, types }) => {
+    async ({ rules, types, often }) => {
       const seen = new Map<string, number>();
       let compared = 0;
       let telling = 0;
@@ -504,7 +505,9 @@ describe(`segment rules select the records Strapi selects, on ${client}`, () => 
       // operator was compared often.
       expect(compared / (compared + refused)).toBeGreaterThan(0.5);
       expect(telling / compared).toBeGreaterThan(0.4);
-      const rare = [...OPERATORS, '$and', '$or', '$not'].filter((op) => (seen.get(op) ?? 0) < 50);
+      const rare = [...OPERATORS, '$and', '$or', '$not'].filter(
+        (op) => (seen.get(op) ?? 0) < often
+      );
       expect(rare).toEqual([]);
     },
     240_000
@@ -721,18 +724,18 @@ describe(`declared types: what a column would refuse or read its own way is refu
       },
     },
     {
-      name: "a small float's text is the database's own: 1e-05, not JavaScript's 0.00001",
+      name: "a small float's text is the database's own: 1e-05 (SQLite 1.0e-05, MariaDB 0.00001)",
       records: [{ value: 0.00001 }, { value: 0.5 }],
       rule: { value: { $containsi: 'e-' } },
       path: 'value.$containsi',
-      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+      databases: { postgres: [0], sqlite: [0], mysql: [] },
     },
     {
-      name: "a large float's text is the database's own: 1e+16, not JavaScript's 10000000000000000",
+      name: "a large float's text is the database's own: 1e+16 (SQLite 1.0e+16, MariaDB 1e16)",
       records: [{ value: 1e16 }, { value: 2.5 }],
-      rule: { value: { $startsWithi: '1e' } },
-      path: 'value.$startsWithi',
-      databases: { postgres: [0], sqlite: [0], mysql: [0] },
+      rule: { value: { $containsi: 'e+' } },
+      path: 'value.$containsi',
+      databases: { postgres: [0], sqlite: [0], mysql: [] },
     },
     {
       name: 'a fraction against an integer fails the query on PostgreSQL',
