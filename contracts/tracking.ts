@@ -1,6 +1,7 @@
 /**
  * Request and response types of the tracking and profile routes (`/api/mosaic/events`,
- * `/identify`, `/profiles/:visitorId`), shared by the server and the tests.
+ * `/identify`, `/profile` with the visitor id in `X-Mosaic-Visitor`, and the older
+ * `/profiles/:visitorId`), shared by the server, the client and the tests.
  */
 
 type Scalar = string | number | boolean | null;
@@ -52,6 +53,10 @@ export declare namespace Identify {
 }
 
 export declare namespace ExportProfile {
+  export interface Request {
+    /** The visitor id, kept out of the URL (request logs keep URLs). */
+    headers: { 'X-Mosaic-Visitor': string };
+  }
   export interface Response {
     data: {
       visits: number;
@@ -61,6 +66,17 @@ export declare namespace ExportProfile {
       traits: Record<string, Scalar>;
       events: Array<BehaviourEvent & { ts: number; personas?: string[]; tags?: string[] }>;
     };
+    meta: Record<string, never>;
+  }
+}
+
+export declare namespace EraseProfile {
+  export interface Request {
+    headers: { 'X-Mosaic-Visitor': string };
+  }
+  /** 200 when anything was kept about the visitor (404 otherwise); all of it is gone. */
+  export interface Response {
+    data: { erased: true };
     meta: Record<string, never>;
   }
 }

@@ -2,7 +2,8 @@
  * Register: ships Mosaic's components (Strapi only loads components from an app's own folder),
  * refuses a segment whose rule does not validate, whoever saves it (Content Manager, document
  * service, or the plugin's own routes), before anything is written, and describes the delivery
- * API to the GraphQL and documentation plugins when the app has them.
+ * API to the GraphQL and documentation plugins when the app has them, and mounts the guard that
+ * bounds the tracking routes' bodies ahead of Strapi's body parser.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -10,6 +11,7 @@ import camelCase from 'lodash/camelCase';
 import upperFirst from 'lodash/upperFirst';
 
 import { components, UIDS } from './content-types';
+import { trackingBodyGuard } from './controllers/tracking';
 import { DEFAULT_RULE_LIMITS, formatRuleIssues, validateRule } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { CONTEXT_FIELDS } from './core/types';
@@ -92,4 +94,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerTraitColumns(strapi);
   validateSegmentsOnSave(strapi);
   validateAssetsOnSave(strapi);
+  // Before Strapi's own middlewares (mounted after register), its body parser among them.
+  strapi.server.use(trackingBodyGuard(strapi));
 };
