@@ -147,9 +147,10 @@ export function trackingBodyGuard(strapi: Core.Strapi) {
       const onData = (chunk: Buffer) => {
         size += chunk.length;
         if (size > limit) {
-          // The rest is discarded by Node once the answer is sent.
+          // The rest is read and dropped, not kept: the connection stays usable for the answer
+          // and the client's next request (Node's request timeout bounds a client that never ends).
           stop();
-          req.pause();
+          req.resume();
           reject(bodyTooLarge(limit));
         } else chunks.push(chunk);
       };
