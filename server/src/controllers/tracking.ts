@@ -143,6 +143,7 @@ export function trackingBodyGuard(strapi: Core.Strapi) {
         req.off('data', onData);
         req.off('end', onEnd);
         req.off('error', reject);
+        req.off('close', onClose);
       };
       const onData = (chunk: Buffer) => {
         size += chunk.length;
@@ -158,9 +159,15 @@ export function trackingBodyGuard(strapi: Core.Strapi) {
         stop();
         resolve(Buffer.concat(chunks));
       };
+      // A client gone before the end: nobody waits for the answer, but the promise must settle.
+      const onClose = () => {
+        stop();
+        reject(new errors.ValidationError('The body ended before it was complete'));
+      };
       req.on('data', onData);
       req.on('end', onEnd);
       req.on('error', reject);
+      req.on('close', onClose);
     });
   }
 

@@ -475,6 +475,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .delete();
   }
 
+  /** Deletes the rows kept under a visitor's HMAC from every table that has one; how many. */
+  function eraseRows(visitorHash: string): Promise<number> {
+    return knex().transaction(async (trx) => {
+      let removed = 0;
+      for (const table of visitorTables()) {
+        removed += await trx(table.name).where(table.column('visitorHash'), visitorHash).delete();
+      }
+      return removed;
+    });
+  }
+
   async function settled() {
     while (writing) await writing;
   }
@@ -606,13 +617,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Else a visit or an impression still on its way would write the visitor back once gone.
       await settled();
       await getService('experiments', strapi).forget(visitorHash);
-      return knex().transaction(async (trx) => {
-        let removed = 0;
-        for (const table of visitorTables()) {
-          removed += await trx(table.name).where(table.column('visitorHash'), visitorHash).delete();
-        }
-        return removed > 0;
-      });
+      const removed = await eraseRows(visitorHash);
+      // Other instances may hold the visitor's impressions in memory until their next flush:
+      // once those have flushed, whatever they wrote goes too.
+      const { flushIntervalMs } = config().experiments;
+      setTimeout(
+        () => void eraseRows(visitorHash).catch(() => undefined),
+        2 * flushIntervalMs + config().eventLog.groupWindowMs + 1000
+      ).unref();
+      return removed > 0;
     },
 
     /**
