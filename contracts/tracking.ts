@@ -9,15 +9,19 @@ type Scalar = string | number | boolean | null;
 export interface BehaviourEvent {
   /** `view`, `click` and `conversion` are known; other names are custom. */
   name: string;
+  /** A published asset's documentId or slug (any other is refused, as an unknown chunk is). */
   asset?: string;
   slot?: string;
-  /** A chunk's documentId or slug: views and clicks raise affinity to its personas and tags. */
+  /**
+   * A published chunk's documentId or slug: views and clicks raise affinity to its personas and
+   * tags. Any other is refused.
+   */
   chunk?: string;
   variantKey?: string;
   /**
    * For `conversion`: the goal reached (signup, purchase…). A conversion counts for the experiment
-   * variants the visitor saw within the attribution window — only `asset`'s (documentId or slug;
-   * an unknown one is refused) when it is given — once per variant, day seen and goal.
+   * variants the visitor saw within the attribution window — only `asset`'s when it is given —
+   * once per variant, day seen and goal.
    */
   goal?: string;
   value?: number;
