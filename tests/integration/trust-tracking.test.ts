@@ -259,6 +259,22 @@ describe('the tracking rate limit', () => {
     expect((await track(null, [{ name: 'view' }])).status).toBe(429);
   });
 
+  it('reads the address a proxy forwards once Strapi trusts proxies (server.proxy.koa)', async () => {
+    setRateLimit({ points: 3, duration: 60, perAddress: 2 });
+    const app = strapi.server.app;
+    app.proxy = true;
+    try {
+      const from = async (address: string) =>
+        (await track(newVisitor(), [{ name: 'view' }], { 'X-Forwarded-For': address })).status;
+      const statuses = [];
+      for (let i = 0; i < 3; i += 1) statuses.push(await from('198.51.100.1'));
+      expect(statuses).toEqual([202, 202, 429]);
+      expect(await from('198.51.100.2')).toBe(202);
+    } finally {
+      app.proxy = false;
+    }
+  });
+
   it('still gives each visitor a share of their own', async () => {
     setRateLimit({ points: 2, duration: 60, perAddress: 100 });
     const visitor = newVisitor();

@@ -82,7 +82,7 @@ export const configSchema = z
          * Tracking batches one client address may send per `duration` seconds, whatever visitor
          * ids it sends (they are the client's to choose). Default: ten visitors' share, for
          * households and offices behind one address. The address is Strapi's `ctx.ip`: set
-         * `server.proxy` when Strapi runs behind a proxy, and only then is X-Forwarded-For read.
+         * `server.proxy.koa` when Strapi runs behind a proxy; only then is X-Forwarded-For read.
          */
         perAddress: z.number().int().min(1).optional(),
       })

@@ -64,7 +64,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /**
      * Counts one tracking request for its address (Strapi's `ctx.ip`, which reads forwarded
-     * addresses only when `server.proxy` trusts a proxy) and its visitor id, if any: a 429 with
+     * addresses only when `server.proxy.koa` trusts a proxy) and its visitor id, if any: a 429 with
      * Retry-After once either is over its share.
      */
     async consume(
