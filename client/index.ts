@@ -4,7 +4,13 @@
  * Needs nothing but `fetch` (global in browsers and Node 20+, or passed in).
  */
 import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery';
-import type { BehaviourEvent, Identify, TrackEvents } from '../contracts/tracking';
+import type {
+  BehaviourEvent,
+  EraseProfile,
+  ExportProfile,
+  Identify,
+  TrackEvents,
+} from '../contracts/tracking';
 
 export type {
   AnyFormat,
@@ -16,7 +22,13 @@ export type {
   GetChunk,
   ResolveAsset,
 } from '../contracts/delivery';
-export type { BehaviourEvent, Identify, TrackEvents } from '../contracts/tracking';
+export type {
+  BehaviourEvent,
+  EraseProfile,
+  ExportProfile,
+  Identify,
+  TrackEvents,
+} from '../contracts/tracking';
 
 export type Consent = 'granted' | 'denied';
 
@@ -268,6 +280,28 @@ export function createMosaicClient(options: MosaicClientOptions) {
       if (!id) throw new MosaicError(400, 'ConsentError', 'No visitor id: consent was not given');
       const body: Identify.Request['body'] = { visitorId: id, traits };
       return call('/identify', { method: 'POST', body: JSON.stringify(body) });
+    },
+
+    /**
+     * This visitor's profile and events (API token only: server side). The id goes in the
+     * X-Mosaic-Visitor header, never in the URL, which request logs keep.
+     */
+    exportProfile(): Promise<ExportProfile.Response> {
+      if (!visitorId())
+        throw new MosaicError(400, 'ConsentError', 'No visitor id: consent was not given');
+      return call('/profile');
+    },
+
+    /**
+     * Erases everything the server keeps about this visitor (API token only: server side), then
+     * forgets the id, so that later requests start an unrelated visitor.
+     */
+    async eraseProfile(): Promise<EraseProfile.Response> {
+      if (!visitorId())
+        throw new MosaicError(400, 'ConsentError', 'No visitor id: consent was not given');
+      const erased = await call<EraseProfile.Response>('/profile', { method: 'DELETE' });
+      cookies.set(visitorCookie, '', 0);
+      return erased;
     },
 
     /** Records the visitor's answer and sends it with every request; `denied` forgets the id. */

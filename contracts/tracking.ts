@@ -1,6 +1,7 @@
 /**
  * Request and response types of the tracking and profile routes (`/api/mosaic/events`,
- * `/identify`, `/profiles/:visitorId`), shared by the server and the tests.
+ * `/identify`, `/profile` with the visitor id in `X-Mosaic-Visitor`, and the older
+ * `/profiles/:visitorId`), shared by the server, the client and the tests.
  */
 
 type Scalar = string | number | boolean | null;
@@ -8,15 +9,19 @@ type Scalar = string | number | boolean | null;
 export interface BehaviourEvent {
   /** `view`, `click` and `conversion` are known; other names are custom. */
   name: string;
+  /** A published asset's documentId or slug (any other is refused, as an unknown chunk is). */
   asset?: string;
   slot?: string;
-  /** A chunk's documentId or slug: views and clicks raise affinity to its personas and tags. */
+  /**
+   * A published chunk's documentId or slug: views and clicks raise affinity to its personas and
+   * tags. Any other is refused.
+   */
   chunk?: string;
   variantKey?: string;
   /**
    * For `conversion`: the goal reached (signup, purchase…). A conversion counts for the experiment
-   * variants the visitor saw within the attribution window — only `asset`'s (documentId or slug;
-   * an unknown one is refused) when it is given — once per variant, day seen and goal.
+   * variants the visitor saw within the attribution window — only `asset`'s when it is given —
+   * once per variant, day seen and goal.
    */
   goal?: string;
   value?: number;
@@ -52,6 +57,10 @@ export declare namespace Identify {
 }
 
 export declare namespace ExportProfile {
+  export interface Request {
+    /** The visitor id, kept out of the URL (request logs keep URLs). */
+    headers: { 'X-Mosaic-Visitor': string };
+  }
   export interface Response {
     data: {
       visits: number;
@@ -61,6 +70,17 @@ export declare namespace ExportProfile {
       traits: Record<string, Scalar>;
       events: Array<BehaviourEvent & { ts: number; personas?: string[]; tags?: string[] }>;
     };
+    meta: Record<string, never>;
+  }
+}
+
+export declare namespace EraseProfile {
+  export interface Request {
+    headers: { 'X-Mosaic-Visitor': string };
+  }
+  /** 200 when anything was kept about the visitor (404 otherwise); all of it is gone. */
+  export interface Response {
+    data: { erased: true };
     meta: Record<string, never>;
   }
 }

@@ -48,7 +48,7 @@ const ADMIN_ACTIONS = [
   { uid: 'settings', displayName: 'Read and change settings; cache statistics' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'mosaic' }));
 
-/** Daily, at a quiet hour: profiles and events past the retention period go. */
+/** Daily, at a quiet hour: profiles, events and counters past the retention period go. */
 const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -62,7 +62,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
         const purged = await getService('profiles').purge(Date.now());
         const exposures = await getService('experiments').purge(Date.now());
         strapi.log.info(
-          `[mosaic] retention: ${purged.profiles} profiles, ${purged.events} events, ${exposures} experiment exposures purged`
+          `[mosaic] retention: ${purged.profiles} profiles, ${purged.events} events, ${purged.counters} counters, ${exposures} experiment exposures purged`
         );
       },
       options: { rule: RETENTION_RULE },

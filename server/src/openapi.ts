@@ -279,8 +279,8 @@ const paths = {
           'Accepted; `profile` says whether the events went into a profile'
         ),
         400: error('Invalid batch: nothing of it was written'),
-        413: error('Body too large'),
-        429: error('Too many batches'),
+        413: error('Body larger than eventLog.maxBodyBytes, however it was sent'),
+        429: error('Too many batches from this visitor or this address'),
       },
     },
   },
@@ -311,18 +311,57 @@ const paths = {
       },
     },
   },
-  '/mosaic/profiles/{visitorId}': {
-    parameters: [{ name: 'visitorId', in: 'path', required: true, schema: { type: 'string' } }],
+  '/mosaic/profile': {
+    parameters: [
+      {
+        ...header(
+          'X-Mosaic-Visitor',
+          'The visitor id: in a header, so that it stays out of URLs and request logs',
+          { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' }
+        ),
+        required: true,
+      },
+    ],
     get: {
       tags: TAGS,
       summary: "Export a visitor's profile (API token only)",
       operationId: 'mosaicExportProfile',
+      responses: {
+        200: json({ type: 'object' }, 'The profile'),
+        400: error('No or malformed X-Mosaic-Visitor header'),
+        403: error('Not an API token'),
+        404: error('No profile'),
+      },
+    },
+    delete: {
+      tags: TAGS,
+      summary: 'Erase everything kept about a visitor (API token only)',
+      operationId: 'mosaicEraseProfile',
+      responses: {
+        200: json({ type: 'object' }, 'Erased'),
+        400: error('No or malformed X-Mosaic-Visitor header'),
+        403: error('Not an API token'),
+        404: error('Nothing kept about this visitor'),
+      },
+    },
+  },
+  '/mosaic/profiles/{visitorId}': {
+    parameters: [{ name: 'visitorId', in: 'path', required: true, schema: { type: 'string' } }],
+    get: {
+      tags: TAGS,
+      summary: "Export a visitor's profile (API token only; prefer GET /mosaic/profile)",
+      description: 'The id in the path reaches request logs: kept for existing callers.',
+      deprecated: true,
+      operationId: 'mosaicExportProfileById',
       responses: { 200: json({ type: 'object' }, 'The profile'), 404: error('No profile') },
     },
     delete: {
       tags: TAGS,
-      summary: "Erase a visitor's profile and events (API token only)",
-      operationId: 'mosaicEraseProfile',
+      summary:
+        'Erase everything kept about a visitor (API token only; prefer DELETE /mosaic/profile)',
+      description: 'The id in the path reaches request logs: kept for existing callers.',
+      deprecated: true,
+      operationId: 'mosaicEraseProfileById',
       responses: { 200: json({ type: 'object' }, 'Erased'), 404: error('No profile') },
     },
   },

@@ -2,8 +2,9 @@
  * Register: ships Mosaic's components (Strapi only loads components from an app's own folder),
  * refuses a segment whose rule does not validate, whoever saves it (Content Manager, document
  * service, or the plugin's own routes), before anything is written, describes the delivery API to
- * the GraphQL and documentation plugins when the app has them, and lets browsers on other origins
- * send the visitor headers (strapi::cors allows only the request headers it lists).
+ * the GraphQL and documentation plugins when the app has them, lets browsers on other origins
+ * send the visitor headers (strapi::cors allows only the request headers it lists), and mounts the
+ * guard that bounds the tracking routes' bodies ahead of Strapi's body parser.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -11,6 +12,7 @@ import camelCase from 'lodash/camelCase';
 import upperFirst from 'lodash/upperFirst';
 
 import { components, UIDS } from './content-types';
+import { trackingBodyGuard } from './controllers/tracking';
 import { formatRuleIssues } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { registerGraphQL } from './graphql';
@@ -132,4 +134,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   registerTraitColumns(strapi);
   validateSegmentsOnSave(strapi);
   validateAssetsOnSave(strapi);
+  // Before Strapi's own middlewares (mounted after register), its body parser among them.
+  strapi.server.use(trackingBodyGuard(strapi));
 };

@@ -38,7 +38,7 @@ export const configSchema = z
      * database.
      */
     visitorSecret: z.string().min(16).optional(),
-    /** Profiles and events unseen for this long are purged by a daily job. */
+    /** Profiles and events unseen, and anonymous counters older, than this are purged daily. */
     retentionDays: z.number().int().min(1),
     eventLog: z
       .object({
@@ -73,10 +73,26 @@ export const configSchema = z
       .object({ url: z.string().min(1) })
       .strict()
       .optional(),
-    /** Tracking batches a client (visitor id, else address) may send per `duration` seconds. */
     rateLimit: z
-      .object({ points: z.number().int().min(1), duration: z.number().int().min(1) })
+      .object({
+        /** Tracking batches one visitor id may send per `duration` seconds. */
+        points: z.number().int().min(1),
+        duration: z.number().int().min(1),
+        /**
+         * Tracking batches one client address may send per `duration` seconds, whatever visitor
+         * ids it sends (they are the client's to choose). Default: ten visitors' share, for
+         * households and offices behind one address. The address is Strapi's `ctx.ip`: set
+         * `server.proxy.koa` when Strapi runs behind a proxy; only then is X-Forwarded-For read.
+         */
+        perAddress: z.number().int().min(1).optional(),
+      })
       .strict(),
+    /**
+     * Crawlers (a user agent Mosaic classifies as `device.type: bot`): by default served as an
+     * anonymous reader (an experiment's control), with no profile, no stored events, no counts.
+     * `track: true` treats them as anyone else.
+     */
+    bots: z.object({ track: z.boolean() }).strict(),
     experiments: z
       .object({
         /** Days after seeing a variant during which a visitor's conversion counts for it. */
@@ -119,6 +135,7 @@ export default {
     geoHeaders: { country: 'cf-ipcountry' },
     cache: { maxAge: 60, maxEntries: 1000, maxBytes: 64 * 1024 * 1024 },
     rateLimit: { points: 100, duration: 10 },
+    bots: { track: false },
     maxDepth: 5,
     consent: 'required',
     traits: {},

@@ -1,14 +1,16 @@
 /**
  * Tracking and profile routes: behaviour events from frontends, and the API-token-only routes
  * that set trusted traits, export and erase a profile. Every input is validated before anything
- * is written; a batch is stored whole or not at all.
+ * is written; a batch is stored whole or not at all. Also the guard that bounds the bytes these
+ * routes read, which has to run before Strapi's body parser.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import type { Context as KoaContext } from 'koa';
+import type { Context as KoaContext, Next } from 'koa';
 import { z } from 'zod';
 
 import type { MosaicConfig } from '../config';
+import { detectDevice } from '../core/context';
 import type { Conversion } from '../services/experiments';
 import type { TrackedEvent } from '../services/profiles';
 import { declaredTraits, fitsTraitType } from '../traits';
@@ -66,6 +68,36 @@ function batchSchema(maxBatch: number) {
   return schema;
 }
 
+/**
+ * Characters a database refuses in text: PostgreSQL takes no NUL in text or JSON, nor an unpaired
+ * surrogate in JSON. Refused at the edge, so that no batch fails in the database.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Throws a ValidationError naming the first string of `value` (keys included) a database refuses. */
+function refuseUnstorable(value: unknown, path: string[]): void {
+  const check = (text: string, at: string[]) => {
+    if (!UNSTORABLE.test(text)) return;
+    const message =
+      'must not hold a NUL character or an unpaired surrogate (databases refuse them)';
+    throw new errors.ValidationError(`${at.join('.')}: ${message}`, {
+      errors: [{ path: at, message }],
+    });
+  };
+  if (typeof value === 'string') check(value, path);
+  else if (Array.isArray(value))
+    value.forEach((item, i) => refuseUnstorable(item, [...path, String(i)]));
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      check(key, [...path, key]);
+      refuseUnstorable(item, [...path, key]);
+    }
+  }
+}
+
+const fieldError = (path: string[], message: string) =>
+  new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message }] });
+
 function validationError(error: z.ZodError, prefix: string[] = []) {
   const issues = error.issues.map((issue) => ({
     path: [...prefix, ...issue.path.map(String)],
@@ -77,16 +109,119 @@ function validationError(error: z.ZodError, prefix: string[] = []) {
   );
 }
 
+/** Where a tracking route's body read by the guard waits for its controller. */
+const GUARDED_BODY = Symbol('mosaic.trackingBody');
+
+type GuardedBody = { body: unknown } | { error: Error };
+
+function bodyTooLarge(limit: number) {
+  return new errors.PayloadTooLargeError(
+    `The body is larger than ${limit} bytes: send fewer or smaller events per request`
+  );
+}
+
+/**
+ * Bounds the bytes the tracking routes read, which Strapi's body parser (global, its own limit)
+ * reads before any route runs. Mounted ahead of it. A body that declares its length is left to
+ * Strapi when the length is within the limit: Node reads no more than declared. A body without
+ * one (chunked) is read here, stopping as soon as it passes the limit, and handed to the route
+ * parsed; a compressed body is refused, its size once inflated being unknown. Errors are handed
+ * to the route as well, so that they are answered in Strapi's error format.
+ */
+export function trackingBodyGuard(strapi: Core.Strapi) {
+  const prefix = () => `${strapi.config.get('api.rest.prefix', '/api')}/mosaic`;
+  const guarded = (ctx: KoaContext) =>
+    ctx.method === 'POST' &&
+    (ctx.path === `${prefix()}/events` || ctx.path === `${prefix()}/identify`);
+
+  function readCapped(ctx: KoaContext, limit: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const req = ctx.req;
+      const stop = () => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', reject);
+        req.off('close', onClose);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          // The rest is read and dropped, not kept: the connection stays usable for the answer
+          // and the client's next request (Node's request timeout bounds a client that never ends).
+          stop();
+          req.resume();
+          reject(bodyTooLarge(limit));
+        } else chunks.push(chunk);
+      };
+      const onEnd = () => {
+        stop();
+        resolve(Buffer.concat(chunks));
+      };
+      // A client gone before the end: nobody waits for the answer, but the promise must settle.
+      const onClose = () => {
+        stop();
+        reject(new errors.ValidationError('The body ended before it was complete'));
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', reject);
+      req.on('close', onClose);
+    });
+  }
+
+  return async (ctx: KoaContext, next: Next) => {
+    if (!guarded(ctx)) return next();
+    const limit = (strapi.config.get('plugin::mosaic') as MosaicConfig).eventLog.maxBodyBytes;
+    const state = ctx.state as Record<symbol, GuardedBody>;
+    const encoding = ctx.get('Content-Encoding').toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      state[GUARDED_BODY] = {
+        error: new errors.ValidationError(
+          `Send the body uncompressed (Content-Encoding '${encoding}' is not accepted here)`
+        ),
+      };
+    } else if (ctx.request.length !== undefined) {
+      if (ctx.request.length > limit) state[GUARDED_BODY] = { error: bodyTooLarge(limit) };
+    } else if (ctx.get('Transfer-Encoding')) {
+      try {
+        const raw = (await readCapped(ctx, limit)).toString('utf8');
+        let body: unknown;
+        try {
+          body = ctx.is('json') ? JSON.parse(raw) : undefined;
+        } catch {
+          throw new errors.ValidationError('The body is not valid JSON');
+        }
+        state[GUARDED_BODY] = { body };
+      } catch (error) {
+        state[GUARDED_BODY] = { error: error as Error };
+      }
+    }
+    if (state[GUARDED_BODY]) {
+      // Read (or refused) already: Strapi's body parser, which reads what declares a body, skips it.
+      delete ctx.req.headers['transfer-encoding'];
+      delete ctx.req.headers['content-length'];
+      delete ctx.req.headers['content-encoding'];
+    }
+    return next();
+  };
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
 
+  /** The body, as the guard read it or Strapi's parser did, within the configured limit. */
   function boundedBody(ctx: KoaContext): unknown {
-    const limit = config().eventLog.maxBodyBytes;
-    if ((ctx.request.length ?? 0) > limit) {
-      throw new errors.PayloadTooLargeError(`The body is larger than ${limit} bytes`);
-    }
+    const guarded = (ctx.state as Record<symbol, GuardedBody | undefined>)[GUARDED_BODY];
+    if (guarded && 'error' in guarded) throw guarded.error;
+    if (guarded) return guarded.body;
     return (ctx.request as unknown as { body?: unknown }).body;
   }
+
+  /** Whether the request comes from a crawler that is served but not tracked (`bots.track`). */
+  const untrackedBot = (ctx: KoaContext) =>
+    !config().bots.track && detectDevice(ctx.get('User-Agent') || undefined) === 'bot';
 
   async function parseEvents(
     body: unknown,
@@ -97,43 +232,43 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     const events: TrackedEvent[] = [];
     const conversions: Conversion[] = [];
+    // Only published assets and chunks are known: a draft's slug is answered as no asset's.
+    const assets = new Map<string, Promise<string | null>>();
+    const assetId = (ref: string) => {
+      if (!assets.has(ref)) assets.set(ref, getService('experiments').assetId(ref));
+      return assets.get(ref)!;
+    };
     for (const [index, raw] of batch.data.events.entries()) {
+      const path = ['events', String(index)];
       const parsed = eventSchema.safeParse(raw);
-      if (!parsed.success) throw validationError(parsed.error, ['events', String(index)]);
+      if (!parsed.success) throw validationError(parsed.error, path);
+      refuseUnstorable(parsed.data, path);
       const { ts, chunk, goal, ...rest } = parsed.data;
       const at = ts === undefined ? now : typeof ts === 'number' ? ts : Date.parse(ts);
-      if (at > now + MAX_CLOCK_SKEW_MS) {
-        throw new errors.ValidationError(`events.${index}.ts: is in the future`, {
-          errors: [{ path: ['events', String(index), 'ts'], message: 'is in the future' }],
-        });
-      }
+      if (at > now + MAX_CLOCK_SKEW_MS) throw fieldError([...path, 'ts'], 'is in the future');
       const event: TrackedEvent = { ...rest, ts: at };
       if (chunk !== undefined) {
         const topics = await getService('content').chunkTopics(chunk);
-        if (!topics) {
-          throw new errors.ValidationError(`events.${index}.chunk: no chunk '${chunk}'`, {
-            errors: [{ path: ['events', String(index), 'chunk'], message: `no chunk '${chunk}'` }],
-          });
-        }
+        if (!topics) throw fieldError([...path, 'chunk'], `no chunk '${chunk}'`);
         Object.assign(event, { chunk }, topics);
       }
-      if (event.name === 'conversion') {
-        const conversion: Conversion = { goal, value: event.value };
-        if (event.asset !== undefined) {
-          const asset = await getService('experiments').assetId(event.asset);
-          if (!asset) {
-            const message = `no asset '${event.asset}'`;
-            throw new errors.ValidationError(`events.${index}.asset: ${message}`, {
-              errors: [{ path: ['events', String(index), 'asset'], message }],
-            });
-          }
-          conversion.asset = asset;
-        }
-        conversions.push(conversion);
-      }
+      // Every event naming an asset adds to its counters: an unknown one would add rows forever.
+      const asset = event.asset === undefined ? undefined : await assetId(event.asset);
+      if (asset === null) throw fieldError([...path, 'asset'], `no asset '${event.asset}'`);
+      if (event.name === 'conversion') conversions.push({ goal, value: event.value, asset });
       events.push(event);
     }
     return { events, conversions };
+  }
+
+  /** The visitor id an export or erasure names: the header (kept out of URLs and logs) or the path. */
+  function namedVisitor(ctx: KoaContext): string {
+    if (ctx.params.visitorId !== undefined) {
+      return parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
+    }
+    const id = parseVisitorId(ctx.get('X-Mosaic-Visitor'), 'The X-Mosaic-Visitor header');
+    if (!id) throw new errors.ValidationError('Send the visitor id in the X-Mosaic-Visitor header');
+    return id;
   }
 
   return {
@@ -141,18 +276,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const now = Date.now();
       const body = boundedBody(ctx);
       const visitor = visitorOf(ctx);
-      await getService('rate-limit').consume(visitor.id ?? `ip:${ctx.ip}`, (seconds) =>
-        ctx.set('Retry-After', String(seconds))
+      await getService('rate-limit').consume(
+        { address: ctx.ip, visitorId: visitor.id },
+        (seconds) => ctx.set('Retry-After', String(seconds))
       );
       const { events, conversions } = await parseEvents(body, now);
+      const data: { accepted: number; profile: boolean; attributed?: number } = {
+        accepted: events.length,
+        profile: false,
+      };
+      // A crawler's batch is checked like any other, and then nothing of it is kept or counted.
+      if (untrackedBot(ctx)) {
+        if (conversions.length) data.attributed = 0;
+        ctx.status = 202;
+        ctx.body = { data, meta: {} };
+        return;
+      }
       const profiles = getService('profiles');
       const remembered = visitor.id !== null && profiles.consented(visitor.consent);
       await profiles.track(remembered ? visitor.id : null, events, now);
+      data.profile = remembered;
       // Attribution reads the exposures kept under the visitor's HMAC: consent, as for profiles.
-      const data: { accepted: number; profile: boolean; attributed?: number } = {
-        accepted: events.length,
-        profile: remembered,
-      };
       if (conversions.length) {
         data.attributed = remembered
           ? await getService('experiments').convert(visitor.id!, conversions, now)
@@ -166,13 +310,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const parsed = identifySchema.safeParse(boundedBody(ctx));
       if (!parsed.success) throw validationError(parsed.error);
       const visitorId = parseVisitorId(parsed.data.visitorId, 'visitorId')!;
+      refuseUnstorable(parsed.data.traits, ['traits']);
       const declared = declaredTraits(strapi);
       for (const [name, value] of Object.entries(parsed.data.traits)) {
         const type = declared[name];
         if (type && !fitsTraitType(value, type)) {
-          throw new errors.ValidationError(`traits.${name}: must be a ${type} (or null)`, {
-            errors: [{ path: ['traits', name], message: `must be a ${type} (or null)` }],
-          });
+          throw fieldError(['traits', name], `must be a ${type} (or null)`);
         }
       }
       const traits = await getService('profiles').identify(
@@ -184,15 +327,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async exportProfile(ctx: KoaContext) {
-      const visitorId = parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
-      const profile = await getService('profiles').exportProfile(visitorId);
+      const profile = await getService('profiles').exportProfile(namedVisitor(ctx));
       if (!profile) throw new errors.NotFoundError('No profile for this visitor');
       ctx.body = { data: profile, meta: {} };
     },
 
     async eraseProfile(ctx: KoaContext) {
-      const visitorId = parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
-      const erased = await getService('profiles').erase(visitorId);
+      const erased = await getService('profiles').erase(namedVisitor(ctx));
       if (!erased) throw new errors.NotFoundError('No profile for this visitor');
       ctx.body = { data: { erased: true }, meta: {} };
     },

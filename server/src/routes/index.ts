@@ -86,6 +86,10 @@ export default {
       { method: 'GET', path: '/chunks/:slug', handler: 'delivery.chunk', config: { policies: [] } },
       { method: 'POST', path: '/events', handler: 'tracking.events', config: { policies: [] } },
       { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted() },
+      // The visitor id in the X-Mosaic-Visitor header: kept out of URLs, and so out of logs.
+      { method: 'GET', path: '/profile', handler: 'tracking.exportProfile', config: trusted() },
+      { method: 'DELETE', path: '/profile', handler: 'tracking.eraseProfile', config: trusted() },
+      // The same with the id in the path, which request logs keep: for existing callers.
       {
         method: 'GET',
         path: '/profiles/:visitorId',

@@ -212,6 +212,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { ...chosen, known: requested === undefined ? null : known.has(requested) };
   }
 
+  /**
+   * A crawler (`device.type: bot`) is served as an anonymous reader unless `bots.track`: an
+   * experiment's control, no profile, nothing counted, whatever id and consent it sends.
+   */
+  function unlessBot(request: DeliveryRequest, context: Context): DeliveryRequest {
+    if (context.device?.type !== 'bot' || config().bots.track) return request;
+    return { ...request, visitor: { id: null, consent: undefined } };
+  }
+
   /** Whether the visitor's profile joins the context: they sent an id and consented. */
   function profileWanted(request: DeliveryRequest): boolean {
     const { id, consent } = request.visitor;
@@ -255,6 +264,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
+      request = unlessBot(request, context);
       // Each step below waits only when there is something to wait for: an anonymous resolve of
       // cached content, with no enricher or hook registered, runs through without a pause.
       const usedProfile = profileWanted(request);
@@ -349,6 +359,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
       const { context } = buildRequestContext(request.facts);
+      request = unlessBot(request, context);
       if (profileWanted(request)) await addProfile(context, request);
       const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const warnings: string[] = [];

@@ -209,10 +209,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     flush,
 
-    /** The documentId of the asset named by documentId or slug, in any status; null if none. */
+    /**
+     * The documentId of the published asset named by documentId or slug; null if none (a draft's
+     * slug is not for the public to learn of).
+     */
     async assetId(ref: string): Promise<string | null> {
       const [doc] = (await strapi.documents(UIDS.asset).findMany({
         filters: { $or: [{ documentId: ref }, { slug: ref }] },
+        status: 'published',
         fields: ['slug'],
         limit: 1,
       } as never)) as unknown as Array<{ documentId: string }>;
@@ -336,6 +340,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           )
         )
       );
+    },
+
+    /**
+     * Erasure: the visitor's impressions still in memory go, so that no flush writes them back once
+     * their rows are gone. Their rows are erased with the rest of the profile.
+     */
+    async forget(visitorHash: string) {
+      for (const [key, exposure] of buffer) {
+        if (exposure.visitorHash === visitorHash) buffer.delete(key);
+      }
+      // A flush under way took its impressions from the buffer already: its rows land first.
+      await queue;
     },
 
     /** Retention: exposures older than the attribution window have nothing left to do. */

@@ -1,6 +1,7 @@
 /**
  * Visitor profiles: identity (an HMAC of the visitor id, never the id itself), consent, the event
- * log, visits, trusted traits, export, erasure and retention. Writes go through knex with atomic
+ * log, visits, trusted traits, export, erasure (of every row kept under the HMAC) and retention
+ * (counters included). Writes go through knex with atomic
  * increments, so concurrent requests never lose a count; tracked batches are group-committed (the
  * batches that arrive during one write share the next transaction), each request answered once its
  * own batch is committed.
@@ -132,6 +133,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     events: tableOf(strapi, UIDS.event),
     counters: tableOf(strapi, UIDS.counter),
   });
+
+  /**
+   * Every Mosaic table that keeps rows under a visitor's HMAC (profiles, events, exposures…), read
+   * from the schemas: a content type added later with a `visitorHash` is erased too.
+   */
+  const visitorTables = () =>
+    Object.entries(strapi.contentTypes)
+      .filter(
+        ([uid, type]) => uid.startsWith('plugin::mosaic.') && 'visitorHash' in type.attributes
+      )
+      .map(([uid]) => tableOf(strapi, uid));
 
   async function loadSecret(): Promise<string> {
     const configured = config().visitorSecret;
@@ -323,19 +335,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         size += weight(batch);
         group.push(batch);
       }
-      try {
-        const overLimit = await withRetry(() =>
-          knex().transaction((trx) => writeGroup(trx, group))
-        );
-        for (const visitorHash of overLimit) {
-          await trimLog(knex(), visitorHash).catch(() => undefined);
-        }
-        for (const batch of group) batch.done(null);
-      } catch (error) {
-        for (const batch of group) batch.done(error as Error);
-      }
+      await writeTogether(group);
     }
     writing = null;
+  }
+
+  /**
+   * Writes batches in one transaction. If it fails, each is written again on its own, so that a
+   * batch the database refuses fails alone, never the other visitors' batches it shared a group with.
+   */
+  async function writeTogether(group: PendingBatch[]) {
+    try {
+      const overLimit = await withRetry(() => knex().transaction((trx) => writeGroup(trx, group)));
+      for (const visitorHash of overLimit) {
+        await trimLog(knex(), visitorHash).catch(() => undefined);
+      }
+      for (const batch of group) batch.done(null);
+    } catch (error) {
+      if (group.length === 1) group[0].done(error as Error);
+      else for (const batch of group) await writeTogether([batch]);
+    }
   }
 
   /** An event from a row of the log, `value(field)` reading the field's column. */
@@ -454,6 +473,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .where(c('visitorHash'), visitorHash)
       .whereNotIn('id', trx.select('id').from(keep.as('kept')))
       .delete();
+  }
+
+  /** Deletes the rows kept under a visitor's HMAC from every table that has one; how many. */
+  function eraseRows(visitorHash: string): Promise<number> {
+    return knex().transaction(async (trx) => {
+      let removed = 0;
+      for (const table of visitorTables()) {
+        removed += await trx(table.name).where(table.column('visitorHash'), visitorHash).delete();
+      }
+      return removed;
+    });
   }
 
   async function settled() {
@@ -578,25 +608,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    /** Removes the profile and every event of it; true when there was one. */
+    /**
+     * Removes every row kept under the visitor's HMAC, in every Mosaic table that has one, and
+     * their impressions still in memory; true when there was anything.
+     */
     async erase(visitorId: string): Promise<boolean> {
       const visitorHash = hash(visitorId);
-      // Else a visit still on its way would write the profile again after it is gone.
+      // Else a visit or an impression still on its way would write the visitor back once gone.
       await settled();
-      const { profiles, events } = tables();
-      return knex().transaction(async (trx) => {
-        await trx(events.name).where(events.column('visitorHash'), visitorHash).delete();
-        const removed = await trx(profiles.name)
-          .where(profiles.column('visitorHash'), visitorHash)
-          .delete();
-        return removed > 0;
-      });
+      await getService('experiments', strapi).forget(visitorHash);
+      const removed = await eraseRows(visitorHash);
+      // Other instances may hold the visitor's impressions in memory until their next flush:
+      // once those have flushed, whatever they wrote goes too.
+      const { flushIntervalMs } = config().experiments;
+      setTimeout(
+        () => void eraseRows(visitorHash).catch(() => undefined),
+        2 * flushIntervalMs + config().eventLog.groupWindowMs + 1000
+      ).unref();
+      return removed > 0;
     },
 
-    /** Retention: drops profiles unseen, and events older, than the configured period. */
+    /**
+     * Retention: drops profiles unseen, and events and anonymous counters older, than the
+     * configured period.
+     */
     async purge(now: number) {
       const cutoff = now - getService('settings', strapi).current().retentionDays * DAY_MS;
-      const { profiles, events } = tables();
+      const { profiles, events, counters } = tables();
       return knex().transaction(async (trx) => {
         const stale = trx(profiles.name)
           .select(profiles.column('visitorHash'))
@@ -608,7 +646,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const staleProfiles = await trx(profiles.name)
           .where(profiles.column('lastSeen'), '<', new Date(cutoff))
           .delete();
-        return { profiles: staleProfiles, events: staleEvents };
+        const staleCounters = await trx(counters.name)
+          .where(counters.column('day'), '<', new Date(cutoff).toISOString().slice(0, 10))
+          .delete();
+        return { profiles: staleProfiles, events: staleEvents, counters: staleCounters };
       });
     },
   };
