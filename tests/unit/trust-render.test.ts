@@ -27,13 +27,21 @@ const paragraph = (...children: unknown[]) => ({ type: 'paragraph', children });
 const body = [
   { type: 'heading', level: 2, children: [text('Hi {{utm.campaign}}')] },
   paragraph(text('Plain {{utm.campaign}} text.')),
-  paragraph(text('{{utm.campaign}}', { bold: true }), text(' and '), text('{{utm.campaign}}', { italic: true })),
+  paragraph(
+    text('{{utm.campaign}}', { bold: true }),
+    text(' and '),
+    text('{{utm.campaign}}', { italic: true })
+  ),
   {
     type: 'list',
     format: 'unordered',
     children: [{ type: 'list-item', children: [text('{{utm.campaign}}')] }],
   },
-  paragraph({ type: 'link', url: 'https://mosaic.example/offer', children: [text('See {{utm.campaign}}')] }),
+  paragraph({
+    type: 'link',
+    url: 'https://mosaic.example/offer',
+    children: [text('See {{utm.campaign}}')],
+  }),
   { type: 'quote', children: [text('{{utm.campaign}}')] },
 ];
 

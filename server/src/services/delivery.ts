@@ -370,22 +370,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const read = new Set([...resolution.fieldsRead, ...variant.fieldsRead]);
       if (resolution.experiments.length) read.add('visitor');
       const whole =
-        request.explain || typeof output !== 'string' || (hook !== null && metaPrint(meta) !== unhooked);
+        request.explain ||
+        typeof output !== 'string' ||
+        (hook !== null && metaPrint(meta) !== unhooked);
       return {
         data: rendered.data,
         dataBytes: rendered.bytes,
         shared,
         meta,
         // A bucketed answer is this visitor's own even if nothing else about it is; an enriched
-        // context may have read anything about the request; an explanation is for one request.
+        // context may have read anything about the request.
         ...caching(
           fieldsReadBy(read, persona, whole),
           headerSources,
           enrichment,
           request.visitor.id !== null ||
             resolution.experiments.some((e) => e.bucketed) ||
-            enrichment.enriched ||
-            request.explain
+            enrichment.enriched
         ),
       };
     },
