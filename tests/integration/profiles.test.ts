@@ -257,7 +257,10 @@ describe('a segment of one', () => {
     );
     expect(res.status).toBe(202);
 
-    const body = await resolve('home', visitor, '?explain=true');
+    // The affinity itself (derived from the visitor's log) shows to an API token only.
+    const body = await resolve('home', visitor, '?explain=true', {
+      Authorization: `Bearer ${apiToken}`,
+    });
     expect(slot(body, 'hero')).toEqual(['hero-developer']);
     expect(slot(body, 'cta')).toEqual(['cta-developer']);
     expect(body.meta.persona).toBe('developer');
