@@ -65,12 +65,18 @@ const VISITOR_HEADERS = [
 ];
 
 const CACHING = {
-  ETag: { description: 'The variant key, quoted', schema: { type: 'string' } },
+  ETag: {
+    description: 'A fingerprint of the exact bytes of the answer, quoted',
+    schema: { type: 'string' },
+  },
   'Cache-Control': {
     description: '`public, max-age=…`, or `private, no-cache` for a visitor’s own answer',
     schema: { type: 'string' },
   },
-  Vary: { description: 'The request headers the answer depends on', schema: { type: 'string' } },
+  Vary: {
+    description: 'Every request header whose value (or absence) could change the answer',
+    schema: { type: 'string' },
+  },
 };
 
 const scalar = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
@@ -207,10 +213,16 @@ const paths = {
       parameters: [
         slug('asset'),
         ...DELIVERY_PARAMETERS,
-        query('explain', 'Add `meta.explain`: the context and why each candidate was chosen', {
-          type: 'string',
-          enum: ['true', 'false'],
-        }),
+        query(
+          'explain',
+          'Add `meta.explain`: the context and why each candidate was chosen. The context shows ' +
+            'what the request carried; a stored profile (traits, events, visits, affinity) only ' +
+            'to an API token',
+          {
+            type: 'string',
+            enum: ['true', 'false'],
+          }
+        ),
         ...VISITOR_HEADERS,
       ],
       responses: {

@@ -176,7 +176,7 @@ describe('resolving the demo home page', () => {
 describe('HTTP caching', () => {
   it('answers 304 to a matching If-None-Match', async () => {
     const first = await api().get('/api/mosaic/assets/home?persona=marketer');
-    expect(first.headers.etag).toBe(`"${first.body.meta.variantKey}"`);
+    expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
     const again = await api()
       .get('/api/mosaic/assets/home?persona=marketer')
       .set('If-None-Match', first.headers.etag);

@@ -218,10 +218,8 @@ describe('the CRM enricher', () => {
     expect(mainSlot(acme)).toEqual(['pitch-enterprise']);
     expect(acme.body.data.slots[0].chunks[0].content).toBe('Welcome, Acme Corp');
     expect(acme.body.meta.segments).toEqual(['large-companies']);
-    expect(acme.body.meta.explain.context.traits).toEqual({
-      company: 'Acme Corp',
-      companySize: 1200,
-    });
+    // What an enricher looked up about a reader is shown in an explanation to API tokens only.
+    expect(acme.body.meta.explain.context.traits).toBeUndefined();
 
     const small = await served('crm-page', '', { 'X-Company-Domain': 'initech.com' });
     expect(mainSlot(small)).toEqual(['pitch-default']);

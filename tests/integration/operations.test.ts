@@ -147,7 +147,15 @@ describe('the compiled cache', () => {
 
   it("reads a consenting visitor's profile and log in one bounded statement", async () => {
     const visitor = 'one-read-visitor-0001';
-    const headers = { 'X-Mosaic-Visitor': visitor, 'X-Mosaic-Consent': 'granted' };
+    const { accessKey } = await strapi
+      .service('admin::api-token')
+      .create({ name: 'one read', type: 'full-access', lifespan: null, description: '' });
+    // An API token: the explanation then shows the log and visits the answer read.
+    const headers = {
+      'X-Mosaic-Visitor': visitor,
+      'X-Mosaic-Consent': 'granted',
+      Authorization: `Bearer ${accessKey}`,
+    };
     const events = ['feature-api', 'hero-developer', 'cta-developer'].map((chunk) => ({
       name: 'view',
       chunk,

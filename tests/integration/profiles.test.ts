@@ -28,11 +28,17 @@ const track = (visitor: string | null, events: unknown[], consent: string | null
   return req.send({ events });
 };
 
-const resolve = async (slug: string, visitor: string, query = '') => {
+const resolve = async (
+  slug: string,
+  visitor: string,
+  query = '',
+  headers: Record<string, string> = {}
+) => {
   const res = await api()
     .get(`/api/mosaic/assets/${slug}${query}`)
     .set('X-Mosaic-Visitor', visitor)
-    .set('X-Mosaic-Consent', 'granted');
+    .set('X-Mosaic-Consent', 'granted')
+    .set(headers);
   expect(res.status).toBe(200);
   return res.body as ResolveAsset.Response;
 };
@@ -251,7 +257,10 @@ describe('a segment of one', () => {
     );
     expect(res.status).toBe(202);
 
-    const body = await resolve('home', visitor, '?explain=true');
+    // The affinity itself (derived from the visitor's log) shows to an API token only.
+    const body = await resolve('home', visitor, '?explain=true', {
+      Authorization: `Bearer ${apiToken}`,
+    });
     expect(slot(body, 'hero')).toEqual(['hero-developer']);
     expect(slot(body, 'cta')).toEqual(['cta-developer']);
     expect(body.meta.persona).toBe('developer');
@@ -319,7 +328,9 @@ describe('a segment of one', () => {
 
   it('counts visits and tells new visitors from returning ones', async () => {
     const visitor = newVisitor();
-    const first = await resolve('home', visitor, '?explain=true');
+    // A visitor's stored counts show in an explanation to an API token only.
+    const trusted = { Authorization: `Bearer ${apiToken}` };
+    const first = await resolve('home', visitor, '?explain=true', trusted);
     expect(first.meta.explain!.context.visitor).toMatchObject({
       known: true,
       visits: 1,
@@ -338,7 +349,7 @@ describe('a segment of one', () => {
         hash
       )
       .update({ [lastSeen]: new Date(Date.now() - 2 * 60 * 60 * 1000) });
-    const second = await resolve('home', visitor, '?explain=true');
+    const second = await resolve('home', visitor, '?explain=true', trusted);
     expect(second.meta.explain!.context.visitor).toMatchObject({ visits: 2, new: false });
     expect(slot(second, 'proof')).toEqual(['proof-returning']);
   });

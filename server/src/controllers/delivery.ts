@@ -1,13 +1,17 @@
 /**
  * The delivery API's HTTP edge: validates the query, calls the delivery service, and sets the
- * caching headers (`ETag`, `Cache-Control`, `Vary`) from what actually influenced the answer.
+ * caching headers from what actually influenced the answer: `Vary` and `Cache-Control` as the
+ * service reports them, and an `ETag` that fingerprints the exact bytes sent.
  */
+import { createHash } from 'node:crypto';
+
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
 
 import type { RequestFacts } from '../core/context';
 import { parseDeliveryQuery } from '../core/query';
-import { VISITOR_HEADERS, type AssetDelivery, type DeliveryRequest } from '../services/delivery';
+import { isApiTokenRequest } from '../policies';
+import type { AssetDelivery, DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
@@ -44,36 +48,47 @@ function headersOf(ctx: KoaContext): Record<string, string | undefined> {
 export function deliveryRequest(ctx: KoaContext, slug: string, query: unknown): DeliveryRequest {
   const { format = 'json', explain, ...rest } = parseQuery(query);
   const facts: RequestFacts = { query: rest, headers: headersOf(ctx), now: new Date() };
-  return { slug, format, explain: explain === 'true', facts, visitor: visitorOf(ctx) };
+  return {
+    slug,
+    format,
+    explain: explain === 'true',
+    facts,
+    visitor: visitorOf(ctx),
+    trusted: isApiTokenRequest(ctx),
+  };
 }
+
+/** A strong validator of these very bytes: answers whose `meta` differs never share one. */
+const etagOf = (body: Buffer) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
 /**
  * `{"data":…,"meta":…}` as bytes. An answer many readers get alike (the variant's shared data, the
  * same small meta, nobody's own) is kept whole in the compiled cache, within its bounds, so that
  * most requests copy nothing; any other is assembled for its request alone.
  */
-function answerBytes(delivery: AssetDelivery) {
+function answerBytes(delivery: AssetDelivery): { body: Buffer; etag: string } {
   const { dataBytes, meta, shared, personal } = delivery;
   const metaJson = JSON.stringify(meta);
   const keep = shared && !personal && !meta.explain;
   const cache = getService('cache');
   const key = `answer:${meta.variantKey}:${metaJson}`;
-  const kept = keep ? cache.peek<Buffer>(key) : undefined;
+  const kept = keep ? cache.peek<{ body: Buffer; etag: string }>(key) : undefined;
   if (kept) return kept;
   const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
-  if (keep) cache.put(key, body, body.length + key.length * 2);
-  return body;
+  const answer = { body, etag: etagOf(body) };
+  if (keep) cache.put(key, answer, body.length + key.length * 2);
+  return answer;
 }
 
 export default () => {
   function respond(
     ctx: KoaContext,
-    body: unknown,
-    variantKey: string,
+    { body, etag }: { body: Buffer; etag: string },
     varyOn: string[],
     personal: boolean
   ) {
-    const etag = `"${variantKey}"`;
+    ctx.type = 'application/json';
     ctx.set('ETag', etag);
     // A visitor's own answer may live in their browser's cache, never in a shared one.
     ctx.set(
@@ -116,19 +131,16 @@ export default () => {
     async asset(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
         const delivery = await getService('delivery').asset(requestOf(ctx));
-        const { meta, varyOn, personal } = delivery;
         // The variant's data was serialised once; only the small meta is serialised per request.
-        ctx.type = 'application/json';
-        const body = answerBytes(delivery);
-        respond(ctx, body, meta.variantKey, varyOn, personal);
+        respond(ctx, answerBytes(delivery), delivery.varyOn, delivery.personal);
       });
     },
 
     async chunk(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
-        const { data, meta, personal, vary } = await getService('delivery').chunk(requestOf(ctx));
-        const varyOn = [...(personal ? VISITOR_HEADERS : []), ...vary];
-        respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
+        const { data, meta, personal, varyOn } = await getService('delivery').chunk(requestOf(ctx));
+        const body = Buffer.from(JSON.stringify({ data, meta }));
+        respond(ctx, { body, etag: etagOf(body) }, varyOn, personal);
       });
     },
   };

@@ -113,7 +113,7 @@ export interface Resolution {
   matchedSegments: string[];
   /** Segments evaluated, matched or not (for explain). */
   evaluatedSegments: Array<{ slug: string; matched: boolean }>;
-  /** Top-level context fields any evaluated rule read. */
+  /** Top-level context fields any evaluated rule, or `best` scoring, read. */
   fieldsRead: Set<string>;
   explain: SlotExplain[];
   /** The `experiment` slots whose content was served, with the variant each served. */
@@ -167,6 +167,7 @@ function score(chunk: CompiledChunk, ev: Evaluation): number {
     if (ev.memo.get(slug)) total = Math.max(total, ev.segments.get(slug)?.priority ?? 0);
   }
   if (ev.ctx.persona && chunk.personas.includes(ev.ctx.persona)) total += 1;
+  ev.fieldsRead.add('affinity');
   const affinity = ev.ctx.affinity;
   if (affinity) {
     for (const p of chunk.personas) total += affinity.personas?.[p] ?? 0;

@@ -1,9 +1,9 @@
 /**
  * Builds the request context (PRODUCT.md, *Context*) from what a request carries: its query and
- * headers. Also records which request headers fed which context field, so the HTTP layer can say
- * exactly what the answer varies on.
+ * headers. Also owns which request headers feed which context field, so that both delivery routes
+ * derive `Vary` the same way from the fields an answer read.
  */
-import type { Context, DeviceType } from './types';
+import { CONTEXT_FIELDS, type Context, type DeviceType } from './types';
 
 export interface RequestFacts {
   query: {
@@ -20,6 +20,61 @@ export interface RequestFacts {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   now: Date;
+}
+
+/** Where a visitor id and consent come from: what a profile holds reaches a context through them. */
+export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
+
+/**
+ * Context fields a request carries itself (its query and headers). The others (`visitor`,
+ * `traits`, `affinity`, `events`, and what an enricher adds) are read from a stored profile or
+ * an app's lookup: they are a reader's own.
+ */
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set([
+  'persona',
+  'locale',
+  'utm',
+  'referrer',
+  'device',
+  'geo',
+  'time',
+]);
+
+/**
+ * The top-level context fields an answer's bytes depend on, or `'all'` when the whole context may
+ * show in them (an explanation, an app's format, an app's hook).
+ */
+export type FieldsRead = ReadonlySet<string> | 'all';
+
+const EVERY_FIELD = [...CONTEXT_FIELDS, 'events'];
+
+/**
+ * The request headers an answer depends on, for `Vary`: those the fields it read came from, and
+ * for a field a profile holds, the visitor id and consent headers (their absence shaped it too).
+ * Query parameters need no mention: the URL is already part of every cache key.
+ */
+export function varyHeaders(
+  read: FieldsRead,
+  headerSources: BuiltContext['headerSources']
+): string[] {
+  const vary = new Set<string>();
+  for (const field of read === 'all' ? EVERY_FIELD : read) {
+    const sources = REQUEST_FIELDS.has(field)
+      ? (headerSources[field as keyof Context] ?? [])
+      : VISITOR_HEADERS;
+    for (const header of sources) vary.add(header);
+  }
+  return [...vary];
+}
+
+/** What a context may show anyone: the fields the request carried, not what a profile holds. */
+export function requestContext(context: Context): Context {
+  const shown: Record<string, unknown> = {};
+  for (const field of REQUEST_FIELDS) {
+    const value = context[field as keyof Context];
+    if (value !== undefined) shown[field] = value;
+  }
+  return shown as Context;
 }
 
 export interface GeoHeaders {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 
 import type { CompiledAsset, CompiledChunk, Resolution } from './assembly';
+import { REQUEST_FIELDS } from './context';
 import { readMergeValue } from './merge';
 import { compileTemplate, fillBlocks, fillTemplate, type Template } from './render';
 import type { BlocksContent, Context, Format } from './types';
@@ -61,6 +62,11 @@ export interface RenderedChunk {
   chunk: DeliveredChunk;
   /** The merge values that went into the content, in order: part of the variant key. */
   mergeValues: string[];
+}
+
+/** Adds the top-level context fields a template's merge fields read (found or not) to `read`. */
+function addFieldsRead(template: Template, read: Set<string>): void {
+  for (const field of template.fields) read.add(field.path.split('.', 1)[0]);
 }
 
 function templateFor(chunk: CompiledChunk, format: Template['format']): Template {
@@ -124,9 +130,6 @@ function chunkPrint(chunk: CompiledChunk, mergeValues: string[]): string {
   return print;
 }
 
-/** Context fields a request itself carries: the rest (traits, visits, an enricher's) is a reader's. */
-const REQUEST_FIELDS = new Set(['persona', 'locale', 'utm', 'referrer', 'device', 'geo', 'time']);
-
 /** Whether a merge value is the reader's own: read from their profile (or an app's enricher). */
 function readersOwn(field: Template['fields'][number], value: string): boolean {
   // A fallback is the author's text.
@@ -163,22 +166,25 @@ function keyOf(print: string): string {
  * so it is computed before rendering: a body already rendered for the key can be served as it is.
  * `readerValues`: whether a merge value is the reader's own (from their profile or an app's
  * enricher: their name, their company): such a body is theirs alone, and is not kept.
+ * `fieldsRead`: the top-level context fields the merge fields read, for `Vary`.
  */
 export function assemblyVariant(
   asset: CompiledAsset,
   resolution: Resolution,
   format: OutputFormat,
   ctx: Context
-): { key: string; readerValues: boolean } {
+): { key: string; readerValues: boolean; fieldsRead: Set<string> } {
   let print = `${asset.documentId}@${asset.version}|${asset.locale ?? ''}|${formatName(format)}`;
   // Every text template holds the body's merge fields in document order, as the json body (and
   // the blocks an app format renders) do.
   const templateFormat = typeof format === 'string' && format !== 'json' ? format : 'text';
   let merged = false;
+  const fieldsRead = new Set<string>();
   for (const slot of resolution.slots) {
     print += `|slot:${slot.key}`;
     for (const chunk of slot.chunks) {
       const template = templateFor(chunk, templateFormat);
+      addFieldsRead(template, fieldsRead);
       const values = mergeValuesOf(template, ctx);
       if (values.some((value, i) => readersOwn(template.fields[i], value))) merged = true;
       print += chunkPrint(chunk, values);
@@ -187,7 +193,7 @@ export function assemblyVariant(
   for (const e of resolution.experiments) {
     print += `|exp:${e.key}=${e.variant}${e.holdout ? ':holdout' : ''}`;
   }
-  return { key: merged ? hashOf(print) : keyOf(print), readerValues: merged };
+  return { key: merged ? hashOf(print) : keyOf(print), readerValues: merged, fieldsRead };
 }
 
 export function assemblyKey(
@@ -223,8 +229,12 @@ export function deliverAssembly(
   };
 }
 
+/** One chunk for the chunk route; `fieldsRead`: the context fields its merge fields read. */
 export function deliverChunk(chunk: CompiledChunk, format: OutputFormat, ctx: Context) {
   const rendered = renderChunk(chunk, format, ctx);
   const variantKey = hashOf(formatName(format) + chunkPrint(chunk, rendered.mergeValues));
-  return { chunk: rendered.chunk, variantKey };
+  const fieldsRead = new Set<string>();
+  // Every text template holds the body's merge fields, whatever the format.
+  addFieldsRead(templateFor(chunk, 'text'), fieldsRead);
+  return { chunk: rendered.chunk, variantKey, fieldsRead };
 }

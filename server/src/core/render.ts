@@ -2,7 +2,9 @@
  * Renders chunk bodies (Strapi blocks JSON) to html, markdown and plain text, as templates whose
  * holes take merge values per request, and fills merge fields into the blocks themselves for
  * format=json. Owns output safety: whatever an editor or API client stored, html carries only the
- * tags, attributes and URL schemes written here, and editor text cannot inject markdown markup.
+ * tags, attributes and URL schemes written here, editor text cannot inject markdown markup, and
+ * a merge value (which a reader may control: `?utm_campaign=…`) shows as text in every format,
+ * never as markup, a link or an image.
  */
 import { Element, Node, Text } from 'slate';
 
@@ -65,6 +67,25 @@ export function escapeMarkdown(s: string): string {
     .replace(/[\\`*_[\]<>~|]|(?<=^| )[#+=-]|(?<=^\d*| \d+)[.)]|&(?=[#A-Za-z0-9]|$)|!$/g, '\\$&');
 }
 
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+/** U+2060 WORD JOINER: invisible, unbreakable, and neither a letter nor a separator to a linkifier. */
+const WORD_JOINER = '\u2060';
+
+/**
+ * A merge value in markdown. Every ASCII punctuation character is backslash-escaped (CommonMark
+ * shows any of them as itself), so no emphasis, link, image, code, html or block marker can start
+ * inside it. Escapes alone do not stop autolinking: GFM renderers (GitHub, remark-gfm,
+ * markdown-it's linkify) find `https://…`, `www.…` and `a@b.c` in the text once escapes are
+ * read. A word joiner on both sides of every `:`, `.` and `@` breaks each of those patterns and
+ * every bare `host.tld` while the text reads the same.
+ */
+export function escapeMarkdownValue(s: string): string {
+  return s
+    .replace(/[ \t\n\v\f\r]+/g, ' ')
+    .replace(ASCII_PUNCTUATION, '\\$&')
+    .replace(/\\[.:@]/g, `${WORD_JOINER}$&${WORD_JOINER}`);
+}
+
 /** Html for text: escaped, with the line breaks blocks-react-renderer would show. */
 function htmlText(s: string): string {
   return escapeHtml(s).replace(/\n/g, '<br>');
@@ -72,7 +93,7 @@ function htmlText(s: string): string {
 
 const VALUE_ESCAPES: Record<TextFormat, (value: string) => string> = {
   html: htmlText,
-  markdown: escapeMarkdown,
+  markdown: escapeMarkdownValue,
   text: (value) => value,
 };
 

@@ -2,6 +2,9 @@
  * The compiled-content cache: an LRU of compiled assets, chunks and lookups, bounded in entries
  * and in (approximate) bytes, emptied when any Mosaic content (or the set of locales) changes. A
  * generation counter keeps a load that raced with a change from storing what it read before it.
+ * Lookups that found nothing (a `null`, such as an unknown slug's) are remembered apart, in a
+ * small map of their own: anyone can ask for endless unknown slugs, and they must not cost real
+ * content its place. Loads in flight are kept apart too, for the same reason.
  */
 import type { Core } from '@strapi/strapi';
 
@@ -18,13 +21,17 @@ export interface CacheStats {
 }
 
 export interface CompiledCache {
-  /** Returns the cached value for `key`, or loads, stores and returns it. */
+  /**
+   * Returns the cached value for `key`, or loads, stores and returns it; concurrent calls share
+   * one load. `null` means nothing there: it is remembered, but never at real content's expense.
+   */
   get<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** A value already stored under `key` by `put` (synchronous: for the hot path), or undefined. */
   peek<T>(key: string): T | undefined;
   /**
    * What `get(key, …)` would answer if its load has finished, synchronously; undefined (and no
-   * miss counted: the `get` that follows counts it) while it loads or when nothing is stored.
+   * miss counted: the `get` that follows counts it) while it loads or when nothing is stored
+   * (a remembered `null` included: the `get` that follows answers it without a read).
    */
   ready<T>(key: string): T | undefined;
   /** Stores a value computed synchronously, `bytes` its approximate size, within the same bounds. */
@@ -47,9 +54,20 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     entries: strapi.config.get<number>('plugin::mosaic.cache.maxEntries', 1000),
     bytes: strapi.config.get<number>('plugin::mosaic.cache.maxBytes', 64 * 1024 * 1024),
   });
-  /** `value`: a `get`'s load (a promise) or a `put`'s value; `settled` once either is usable. */
-  type Entry = { value: unknown; bytes: number; sync?: true; settled?: { value: unknown } };
-  const entries = new Map<string, Entry>();
+  type Entry = { value: unknown; bytes: number };
+  /**
+   * Two recency orders (Map order: the first key is the least recently used) under one bound:
+   * what `get` loaded (a database read to get back) and what `put` stored (rendered without one).
+   * A request chooses how many renderings it causes (`?utm_campaign=…` into a merge field), so
+   * renderings are evicted first and can never push compiled content out.
+   */
+  const compiled = new Map<string, Entry>();
+  const renders = new Map<string, Entry>();
+  /** Loads in flight, by key: shared by concurrent `get`s, stored once settled. */
+  const loading = new Map<string, Promise<unknown>>();
+  /** Keys whose load found nothing, oldest first; bounded on its own. */
+  const absent = new Set<string>();
+  const MAX_ABSENT = 256;
   let bytes = 0;
   let generation = 0;
   let hits = 0;
@@ -57,90 +75,104 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
   const rendered = { hits: 0, misses: 0 };
   let evictions = 0;
 
-  function remove(key: string) {
-    const entry = entries.get(key);
+  function remove(map: Map<string, Entry>, key: string) {
+    const entry = map.get(key);
     if (!entry) return;
     bytes -= entry.bytes;
-    entries.delete(key);
+    map.delete(key);
   }
 
-  /** Marks `key` as the most recently used: Map order is recency order. */
-  function touch(key: string, entry: Entry) {
-    entries.delete(key);
-    entries.set(key, entry);
+  function store(map: Map<string, Entry>, key: string, entry: Entry) {
+    remove(compiled, key);
+    remove(renders, key);
+    absent.delete(key);
+    map.set(key, entry);
+    bytes += entry.bytes;
+    evict();
+  }
+
+  /** Marks `key` as the most recently used of its map. */
+  function touch(map: Map<string, Entry>, key: string, entry: Entry) {
+    map.delete(key);
+    map.set(key, entry);
   }
 
   function evict() {
     const { entries: maxEntries, bytes: maxBytes } = limits();
-    // Map order is recency order: the first key is the least recently used.
-    while (entries.size > maxEntries || (bytes > maxBytes && entries.size > 1)) {
-      remove(entries.keys().next().value as string);
+    const size = () => compiled.size + renders.size;
+    while (size() > maxEntries || (bytes > maxBytes && size() > 1)) {
+      const map = renders.size ? renders : compiled;
+      remove(map, map.keys().next().value as string);
       evictions += 1;
     }
   }
 
   return {
     async get<T>(key: string, load: () => Promise<T>): Promise<T> {
-      const cached = entries.get(key);
+      const cached = compiled.get(key);
       if (cached) {
         hits += 1;
-        touch(key, cached);
-        return cached.value as Promise<T>;
+        touch(compiled, key, cached);
+        return cached.value as T;
+      }
+      if (absent.has(key)) {
+        hits += 1;
+        return null as T;
+      }
+      const inFlight = loading.get(key);
+      if (inFlight) {
+        hits += 1;
+        return inFlight as Promise<T>;
       }
       misses += 1;
       const started = generation;
-      const entry: { value: Promise<unknown>; bytes: number; settled?: { value: unknown } } = {
-        value: load(),
-        bytes: 0,
-      };
-      entries.set(key, entry);
+      const promise = load();
+      loading.set(key, promise);
       try {
-        const value = (await entry.value) as T;
-        if (generation !== started || entries.get(key) !== entry) {
-          if (entries.get(key) === entry) remove(key);
-          return value;
+        const value = await promise;
+        if (loading.get(key) !== promise || generation !== started) return value;
+        if (value === null) {
+          absent.add(key);
+          if (absent.size > MAX_ABSENT) absent.delete(absent.values().next().value as string);
+        } else {
+          store(compiled, key, { value, bytes: sizeOf(value) });
         }
-        entry.bytes = sizeOf(value);
-        entry.settled = { value };
-        bytes += entry.bytes;
-        evict();
         return value;
-      } catch (error) {
-        if (entries.get(key) === entry) remove(key);
-        throw error;
+      } finally {
+        if (loading.get(key) === promise) loading.delete(key);
       }
     },
     peek<T>(key: string): T | undefined {
-      const cached = entries.get(key);
-      if (!cached?.sync) {
+      const cached = renders.get(key);
+      if (!cached) {
         rendered.misses += 1;
         return undefined;
       }
       rendered.hits += 1;
-      touch(key, cached);
+      touch(renders, key, cached);
       return cached.value as T;
     },
     ready<T>(key: string): T | undefined {
-      const cached = entries.get(key);
-      if (!cached?.settled || cached.sync) return undefined;
+      const cached = compiled.get(key);
+      if (!cached) return undefined;
       hits += 1;
-      touch(key, cached);
-      return cached.settled.value as T;
+      touch(compiled, key, cached);
+      return cached.value as T;
     },
     put<T>(key: string, value: T, size: number) {
-      remove(key);
-      entries.set(key, { value, bytes: size, sync: true });
-      bytes += size;
-      evict();
+      store(renders, key, { value, bytes: size });
     },
     clear() {
       generation += 1;
-      entries.clear();
+      compiled.clear();
+      renders.clear();
+      loading.clear();
+      absent.clear();
       bytes = 0;
     },
     stats() {
       return {
-        entries: entries.size,
+        entries: compiled.size + renders.size,
         bytes,
         hits,
         misses,

@@ -345,11 +345,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return doc ? compileAsset(doc, locale, [], new Map(), status) : null;
     },
 
-    /** The published chunk `slug`, compiled, in `locale` or else the default locale. */
+    /**
+     * The published chunk `slug`, compiled, in `locale` or else the default locale. The slug is
+     * looked up among published versions: a slug changed in an unpublished draft is not live yet.
+     */
     async chunk(slug: string, locale: string | null): Promise<CompiledChunk | null> {
       return cache().get(`chunk:${locale ?? ''}:${slug}`, async () => {
         const ids = (await strapi.documents(UIDS.chunk).findMany({
           filters: { slug },
+          status: 'published',
           fields: ['slug'],
           limit: 1,
         } as never)) as unknown as RelatedRef[];
@@ -359,11 +363,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** The personas and tags of a chunk named by documentId or slug, or null if there is none. */
+    /**
+     * The personas and tags of a published chunk named by documentId or slug, or null if there is
+     * none: what readers were shown is the published version, its live slug and its tags.
+     */
     async chunkTopics(ref: string): Promise<{ personas: string[]; tags: string[] } | null> {
       return cache().get(`topics:${ref}`, async () => {
         const [doc] = (await strapi.documents(UIDS.chunk).findMany({
           filters: { $or: [{ documentId: ref }, { slug: ref }] },
+          status: 'published',
           fields: ['slug'],
           populate: { personas: { fields: ['slug'] }, tags: { fields: ['slug'] } },
           limit: 1,

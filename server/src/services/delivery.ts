@@ -13,7 +13,15 @@ import {
   type Resolution,
   type SlotExplain,
 } from '../core/assembly';
-import { buildContext, type RequestFacts } from '../core/context';
+import {
+  buildContext,
+  requestContext,
+  varyHeaders,
+  VISITOR_HEADERS,
+  type BuiltContext,
+  type FieldsRead,
+  type RequestFacts,
+} from '../core/context';
 import {
   assemblyVariant,
   deliverAssembly,
@@ -26,6 +34,7 @@ import { choosePersona, inferPersona, type PersonaSource } from '../core/profile
 import type { Context, Format } from '../core/types';
 import type { MosaicConfig } from '../config';
 import type { Locales } from './content';
+import type { Enrichment } from './extensions';
 import { getService } from '../utils';
 
 export interface DeliveryRequest {
@@ -36,6 +45,8 @@ export interface DeliveryRequest {
   facts: RequestFacts;
   /** The visitor id the frontend sent, and what it said about consent (undefined: nothing). */
   visitor: { id: string | null; consent: boolean | undefined };
+  /** Whether an API token authenticated the request: only then may `explain` show a profile. */
+  trusted: boolean;
 }
 
 export interface DeliveryMeta {
@@ -51,6 +62,7 @@ export interface DeliveryMeta {
     persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
     /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
     profile: boolean;
+    /** What the request carried; what a profile or an enricher added only for an API token. */
     context: Context;
     segments: Array<{ slug: string; matched: boolean }>;
     slots: SlotExplain[];
@@ -83,8 +95,40 @@ export interface AssetDelivery {
   personal: boolean;
 }
 
-/** Where a visitor id and consent come from: an answer that read them is the visitor's own. */
-export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
+/**
+ * What an answer's caching headers must say (PRODUCT.md, *Privacy and safety*): `Vary` names the
+ * request headers behind every context field that shaped its bytes and every header an enricher
+ * read; an answer that is a visitor's own (`personal`) also varies on the visitor's headers.
+ */
+function caching(
+  read: FieldsRead,
+  headerSources: BuiltContext['headerSources'],
+  enrichment: Enrichment,
+  personal: boolean
+): { varyOn: string[]; personal: boolean } {
+  const varyOn = new Set(varyHeaders(read, headerSources));
+  for (const header of enrichment.vary) varyOn.add(header);
+  if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
+  return { varyOn: [...varyOn], personal };
+}
+
+/**
+ * The fields an answer read beyond its rules and merge fields. `meta.persona` is in every answer:
+ * unless the query parameter decided it, it came from what a profile holds (a trait, affinity).
+ * An experiment slot buckets on the visitor id. An explanation, an app's format (handed the whole
+ * context) or a hook that added to `meta` may show anything in the context.
+ */
+function fieldsReadBy(
+  read: Set<string>,
+  persona: { source: PersonaSource | null },
+  whole: boolean
+): FieldsRead {
+  if (whole) return 'all';
+  if (persona.source !== 'param') read.add('traits').add('affinity');
+  return read;
+}
+
+const metaPrint = (meta: object) => JSON.stringify(meta);
 
 /**
  * Resolves a compiled asset for a context and renders it: what delivery and the preview share.
@@ -264,6 +308,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
 
       const { context, headerSources } = buildRequestContext(request.facts);
+      const sent = request;
       request = unlessBot(request, context);
       // Each step below waits only when there is something to wait for: an anonymous resolve of
       // cached content, with no enricher or hook registered, runs through without a pause.
@@ -303,16 +348,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
 
-      const varyOn = new Set<string>();
-      for (const field of resolution.fieldsRead) {
-        for (const header of headerSources[field as keyof Context] ?? []) varyOn.add(header);
-      }
-      // A bucketed answer is this visitor's own even if nothing else about it is.
-      const personal =
-        request.visitor.id !== null || resolution.experiments.some((e) => e.bucketed);
-      if (personal) for (const header of VISITOR_HEADERS) varyOn.add(header);
-      for (const header of enrichment.vary) varyOn.add(header);
-
       const meta: DeliveryMeta = {
         persona: persona.persona,
         segments: resolution.matchedSegments,
@@ -334,21 +369,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             known: persona.known,
           },
           profile: usedProfile,
-          context,
+          context: request.trusted ? context : requestContext(context),
           segments: resolution.evaluatedSegments,
           slots: resolution.explain,
         };
       }
       // Hooks may add to `meta`; `data` is shared by every request of this variant.
+      const unhooked = hook ? metaPrint(meta) : '';
       if (hook) await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
+
+      const read = new Set([...resolution.fieldsRead, ...variant.fieldsRead]);
+      if (resolution.experiments.length) read.add('visitor');
+      // A crawler's id was ignored because of its user agent.
+      if (request !== sent) read.add('device');
+      const whole =
+        request.explain ||
+        typeof output !== 'string' ||
+        (hook !== null && metaPrint(meta) !== unhooked);
       return {
         data: rendered.data,
         dataBytes: rendered.bytes,
         shared,
         meta,
-        varyOn: [...varyOn],
-        // An enriched context is this reader's own: it may have read anything about the request.
-        personal: personal || enrichment.enriched,
+        // A bucketed answer is this visitor's own even if nothing else about it is; an enriched
+        // context may have read anything about the request.
+        ...caching(
+          fieldsReadBy(read, persona, whole),
+          headerSources,
+          enrichment,
+          request.visitor.id !== null ||
+            resolution.experiments.some((e) => e.bucketed) ||
+            enrichment.enriched
+        ),
       };
     },
 
@@ -358,7 +410,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const locale = await resolveLocale(request.facts.query.locale);
       const chunk = await getService('content').chunk(request.slug, locale);
       if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
-      const { context } = buildRequestContext(request.facts);
+      const { context, headerSources } = buildRequestContext(request.facts);
+      const sent = request;
       request = unlessBot(request, context);
       if (profileWanted(request)) await addProfile(context, request);
       const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
@@ -376,12 +429,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...(warnings.length ? { warnings } : {}),
         ...(typeof output !== 'string' ? { contentType: output.contentType } : {}),
       };
+      const unhooked = extensions.hooked() ? metaPrint(meta) : '';
       await extensions.afterResolveHooks({ data, meta }, hook);
+      const whole = typeof output !== 'string' || (unhooked !== '' && metaPrint(meta) !== unhooked);
+      const read = new Set(delivered.fieldsRead);
+      // A crawler's id was ignored because of its user agent.
+      if (request !== sent) read.add('device');
       return {
-        personal: request.visitor.id !== null || enrichment.enriched,
-        vary: enrichment.vary,
         data,
         meta,
+        ...caching(
+          fieldsReadBy(read, persona, whole),
+          headerSources,
+          enrichment,
+          request.visitor.id !== null || enrichment.enriched
+        ),
       };
     },
   };
