@@ -17,7 +17,7 @@ import { formatRuleIssues } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { registerGraphQL } from './graphql';
 import { registerOpenApi } from './openapi';
-import { VISITOR_HEADERS } from './services/delivery';
+import { VISITOR_HEADERS } from './core/context';
 import { registerTraitColumns, segmentRules } from './traits';
 
 function registerComponents(strapi: Core.Strapi) {
