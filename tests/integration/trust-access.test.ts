@@ -61,6 +61,9 @@ afterAll(async () => {
   delete process.env.CORS_ORIGINS;
 });
 
+const READER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+
 describe('a browser frontend on another origin', () => {
   let browser: Browser;
 
@@ -77,7 +80,8 @@ describe('a browser frontend on another origin', () => {
 
   /** Runs fetch() in a page of `origin` and answers the status and JSON body, or the error. */
   async function fetchFrom(origin: string, url: string, init: Record<string, unknown>) {
-    const tab = await browser.newPage();
+    // A reader's browser: a headless one says so in its user agent, and crawlers are not tracked.
+    const tab = await browser.newPage({ userAgent: READER_AGENT });
     try {
       await tab.goto(origin);
       return await tab.evaluate(
