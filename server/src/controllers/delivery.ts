@@ -1,6 +1,8 @@
 /**
  * The delivery API's HTTP edge: validates the query, calls the delivery service, and sets the
- * caching headers (`ETag`, `Cache-Control`, `Vary`) from what actually influenced the answer.
+ * caching headers (`ETag`, `Cache-Control`, `Vary`) from what actually influenced the answer. An
+ * answer served from memory during a database outage says so (`meta.stale`, `X-Mosaic-Stale`)
+ * and may be kept by nobody.
  */
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
@@ -9,6 +11,7 @@ import type { RequestFacts } from '../core/context';
 import { parseDeliveryQuery } from '../core/query';
 import { VISITOR_HEADERS, type AssetDelivery, type DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
+import { STALE_HEADER } from '../services/faults';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
 
@@ -65,6 +68,13 @@ function answerBytes(delivery: AssetDelivery) {
   return body;
 }
 
+/** Whether the answer was served from memory while the database was unreachable: it says so. */
+function servedStale(ctx: KoaContext): boolean {
+  if (!getService('faults').stale(ctx)) return false;
+  ctx.set(STALE_HEADER, '1');
+  return true;
+}
+
 export default () => {
   function respond(
     ctx: KoaContext,
@@ -78,9 +88,11 @@ export default () => {
     // A visitor's own answer may live in their browser's cache, never in a shared one.
     ctx.set(
       'Cache-Control',
-      personal
-        ? 'private, no-cache'
-        : `public, max-age=${getService('settings').current().cacheMaxAge}`
+      getService('faults').stale(ctx)
+        ? 'no-store'
+        : personal
+          ? 'private, no-cache'
+          : `public, max-age=${getService('settings').current().cacheMaxAge}`
     );
     if (varyOn.length) ctx.vary(varyOn.join(', '));
     if (ctx.get('If-None-Match') === etag) {
@@ -117,6 +129,7 @@ export default () => {
       await renderingFormat(ctx, async () => {
         const delivery = await getService('delivery').asset(requestOf(ctx));
         const { meta, varyOn, personal } = delivery;
+        if (servedStale(ctx)) meta.stale = true;
         // The variant's data was serialised once; only the small meta is serialised per request.
         ctx.type = 'application/json';
         const body = answerBytes(delivery);
@@ -127,6 +140,7 @@ export default () => {
     async chunk(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
         const { data, meta, personal, vary } = await getService('delivery').chunk(requestOf(ctx));
+        if (servedStale(ctx)) meta.stale = true;
         const varyOn = [...(personal ? VISITOR_HEADERS : []), ...vary];
         respond(ctx, { data, meta }, meta.variantKey, varyOn, personal);
       });

@@ -2,8 +2,12 @@
  * The compiled-content cache: an LRU of compiled assets, chunks and lookups, bounded in entries
  * and in (approximate) bytes, emptied when any Mosaic content (or the set of locales) changes. A
  * generation counter keeps a load that raced with a change from storing what it read before it.
+ * What an emptying drops is kept aside, within the same bounds, and served (flagged) when its
+ * load fails because the database is unreachable: stale-if-error.
  */
 import type { Core } from '@strapi/strapi';
+
+import { getService } from '../utils';
 
 export interface CacheStats {
   entries: number;
@@ -56,6 +60,9 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
   let misses = 0;
   const rendered = { hits: 0, misses: 0 };
   let evictions = 0;
+  /** Compiled values as they were before the last emptying, for a database outage. */
+  const stale = new Map<string, { value: unknown; bytes: number }>();
+  let staleBytes = 0;
 
   function remove(key: string) {
     const entry = entries.get(key);
@@ -79,7 +86,24 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     }
   }
 
-  return {
+  /** Keeps the compiled values being emptied, newest last, within the live bounds. */
+  function keepStale() {
+    for (const [key, entry] of entries) {
+      if (!entry.settled || entry.sync) continue;
+      staleBytes -= stale.get(key)?.bytes ?? 0;
+      stale.delete(key);
+      stale.set(key, { value: entry.settled.value, bytes: entry.bytes });
+      staleBytes += entry.bytes;
+    }
+    const { entries: maxEntries, bytes: maxBytes } = limits();
+    while (stale.size > maxEntries || (staleBytes > maxBytes && stale.size > 1)) {
+      const oldest = stale.keys().next().value as string;
+      staleBytes -= stale.get(oldest)!.bytes;
+      stale.delete(oldest);
+    }
+  }
+
+  const live: CompiledCache = {
     async get<T>(key: string, load: () => Promise<T>): Promise<T> {
       const cached = entries.get(key);
       if (cached) {
@@ -135,6 +159,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     },
     clear() {
       generation += 1;
+      keepStale();
       entries.clear();
       bytes = 0;
     },
@@ -148,6 +173,28 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
         evictions,
         generation,
       };
+    },
+  };
+
+  return {
+    ...live,
+    /** `live.get`, but a load the database cannot answer falls back on the value kept aside. */
+    async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+      const faults = getService('faults', strapi);
+      const kept = entries.has(key) ? undefined : stale.get(key);
+      // Just after a connection failure, the database is not asked again for what is kept.
+      if (kept && faults.down()) {
+        faults.markStale();
+        return kept.value as T;
+      }
+      try {
+        return await live.get(key, load);
+      } catch (error) {
+        const fallback = stale.get(key);
+        if (!fallback || !faults.failed(error)) throw error;
+        faults.markStale();
+        return fallback.value as T;
+      }
     },
   };
 };
