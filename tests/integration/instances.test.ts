@@ -172,7 +172,7 @@ describe('when Redis goes away and comes back', () => {
     for (const url of [a, b]) {
       expect(await heroText(url)).toBe('Edited on instance A');
       // The rate limit falls back to each instance's own memory.
-      expect((await track(url, `redis-outage-${url}`)).status).toBe(202);
+      expect((await track(url, `redis-outage-${url.split(':').pop()}`)).status).toBe(202);
     }
     // Without pub/sub, B's cache entries expire on their own: a few seconds, not a restart.
     await publishHero(a, 'Edited while Redis was away');
@@ -237,7 +237,7 @@ describe('an instance killed under load', () => {
           killed = true;
         }
         try {
-          const res = await track(url, `load-${n}`, { name: 'under-load', props: { n } });
+          const res = await track(url, `load-visitor-${n}`, { name: 'under-load', props: { n } });
           if (res.status === 202) acknowledged.add(n);
           else if (url === b) survivorFailures.push(`${n}: ${res.status}`);
         } catch (error) {
