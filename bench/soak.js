@@ -15,6 +15,7 @@
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
+const { clearInterval, setInterval } = require('timers');
 const { setTimeout: sleep } = require('timers/promises');
 
 const autocannon = require('autocannon');
