@@ -109,6 +109,12 @@ export declare namespace ResolveAsset {
       /** The media type of an app format's content (absent for the built-in formats). */
       contentType?: string;
       explain?: Explain;
+      /**
+       * Present when the database was unreachable and the answer was served from what Mosaic
+       * held in memory (content as it was, or a consenting visitor resolved without their
+       * profile); the `X-Mosaic-Stale: 1` header says the same.
+       */
+      stale?: true;
     };
   }
 }
@@ -120,6 +126,13 @@ export declare namespace GetChunk {
   }
   export interface Response {
     data: DeliveredChunk & { format: AnyFormat };
-    meta: { persona: string | null; variantKey: string; warnings?: string[]; contentType?: string };
+    meta: {
+      persona: string | null;
+      variantKey: string;
+      warnings?: string[];
+      contentType?: string;
+      /** As in ResolveAsset: served from memory while the database was unreachable. */
+      stale?: true;
+    };
   }
 }

@@ -53,6 +53,7 @@ const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await ensureIndexes(strapi);
+  await getService('faults', strapi).bootstrap();
   await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
   await getService('profiles').bootstrap();
   await getService('settings').load();
@@ -75,7 +76,10 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Another instance's change may be to the settings (kept in Strapi's store): read them again.
   await getService('redis', strapi).connect(() => {
     forget();
-    void getService('settings', strapi).load();
+    // The settings in force stay as they are until they can be read (the database may be down).
+    getService('settings', strapi)
+      .load()
+      .catch((error: Error) => strapi.log.warn(`[mosaic] settings not reloaded: ${error.message}`));
   });
 
   // One publication for all the rows a change writes.

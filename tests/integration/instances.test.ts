@@ -1,27 +1,34 @@
 /**
  * Many instances behind a load balancer: two playground processes on one PostgreSQL database and
- * the machine's Redis. A change published on A is served by B within a second, because A's
- * invalidation reaches B's compiled cache over Redis pub/sub.
+ * the machine's Redis (through a TCP proxy this test can cut, the shared server staying up). A
+ * change published on A is served by B within a second, because A's invalidation reaches B's
+ * compiled cache over Redis pub/sub; with Redis gone, within seconds all the same, and nothing
+ * fails. An instance killed under load loses no event it acknowledged, and starts again cleanly.
  */
 import { spawn, type ChildProcess } from 'child_process';
 import net from 'net';
 import path from 'path';
 
 import Redis from 'ioredis';
+import knex, { type Knex } from 'knex';
 import request from 'supertest';
 
 import { freshPostgresSchema } from '../../playground/scripts/databases';
+import { tcpProxy, type Proxy } from './proxy';
 
 const SCHEMA = 'mosaic_instances';
+const pgConnection = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const database = {
   DATABASE_CLIENT: 'postgres',
-  DATABASE_HOST: '127.0.0.1',
-  DATABASE_PORT: '5432',
+  DATABASE_HOST: pgConnection.host,
+  DATABASE_PORT: String(pgConnection.port),
   DATABASE_NAME: 'test',
   DATABASE_USERNAME: 'postgres',
   DATABASE_SCHEMA: SCHEMA,
 };
-const children: ChildProcess[] = [];
+/** Each instance's process and what it logged, by its URL. */
+const instances = new Map<string, { child: ChildProcess; log: string }>();
+let redisProxy: Proxy;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -44,13 +51,15 @@ async function startInstance(extraEnv: Record<string, string>): Promise<string> 
       NODE_ENV: 'development',
       CRON_ENABLED: 'false',
       STRAPI_TELEMETRY_DISABLED: 'true',
-      MOSAIC_REDIS_URL: 'redis://127.0.0.1:6379',
+      MOSAIC_REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       MOSAIC_RATE_LIMIT: '4',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  children.push(child);
   const url = `http://127.0.0.1:${port}`;
+  const instance = { child, log: '' };
+  instances.set(url, instance);
+  child.stdout!.on('data', (chunk: Buffer) => (instance.log += chunk.toString()));
   for (let attempt = 0; attempt < 240; attempt += 1) {
     const ok = await request(url)
       .get('/_health')
@@ -70,11 +79,50 @@ const heroText = async (url: string) => {
   return res.body.data.slots.find((s: { key: string }) => s.key === 'hero').chunks[0].content;
 };
 
+/** Polls `read` until it answers `expected`, for at most `ms`; answers what it read last. */
+async function eventually<T>(read: () => Promise<T>, expected: T, ms: number): Promise<T> {
+  const started = Date.now();
+  let seen = await read();
+  while (seen !== expected && Date.now() - started < ms) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await read();
+  }
+  return seen;
+}
+
+/** Edits and publishes the hero's default chunk through instance `url`'s Content Manager. */
+async function publishHero(url: string, text: string) {
+  const login = await request(url)
+    .post('/admin/login')
+    .send({ email: 'admin@mosaic.local', password: 'Mosaic-demo-1' });
+  expect(login.status).toBe(200);
+  const auth = { Authorization: `Bearer ${login.body.data.token}` };
+  const cm = '/content-manager/collection-types/plugin::mosaic.chunk';
+  const list = await request(url).get(`${cm}?filters[slug][$eq]=hero-default`).set(auth);
+  const { documentId } = list.body.results[0];
+  const body = [{ type: 'paragraph', children: [{ type: 'text', text }] }];
+  expect(
+    (await request(url).put(`${cm}/${documentId}?locale=en`).set(auth).send({ body })).status
+  ).toBe(200);
+  const published = await request(url)
+    .post(`${cm}/${documentId}/actions/publish?locale=en`)
+    .set(auth)
+    .send({ body });
+  expect(published.status).toBe(200);
+}
+
+const track = (url: string, visitor: string, event: Record<string, unknown> = { name: 'view' }) =>
+  request(url)
+    .post('/api/mosaic/events')
+    .set({ 'X-Mosaic-Visitor': visitor, 'X-Mosaic-Consent': 'true' })
+    .send({ events: [event] });
+
 let a: string;
 let b: string;
 
 beforeAll(async () => {
   await freshPostgresSchema(SCHEMA);
+  redisProxy = await tcpProxy({ host: '127.0.0.1', port: 6379 });
   // Rate-limit counters of an earlier run may still be in Redis for a few seconds.
   const redis = new Redis('redis://127.0.0.1:6379');
   const keys = await redis.keys('mosaic-track:*');
@@ -85,40 +133,19 @@ beforeAll(async () => {
   b = await startInstance({});
 }, 180000);
 
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+afterAll(async () => {
+  for (const { child } of instances.values()) child.kill('SIGKILL');
+  await redisProxy.close();
 });
 
 it('serves on B, within a second, a change published on A', async () => {
   expect(await heroText(b)).toContain('The right content for every reader');
   expect(await heroText(a)).toContain('The right content for every reader');
 
-  const login = await request(a)
-    .post('/admin/login')
-    .send({ email: 'admin@mosaic.local', password: 'Mosaic-demo-1' });
-  expect(login.status).toBe(200);
-  const auth = { Authorization: `Bearer ${login.body.data.token}` };
-  const cm = '/content-manager/collection-types/plugin::mosaic.chunk';
-  const list = await request(a).get(`${cm}?filters[slug][$eq]=hero-default`).set(auth);
-  const { documentId } = list.body.results[0];
-
-  const body = [{ type: 'paragraph', children: [{ type: 'text', text: 'Edited on instance A' }] }];
-  expect(
-    (await request(a).put(`${cm}/${documentId}?locale=en`).set(auth).send({ body })).status
-  ).toBe(200);
-  const published = await request(a)
-    .post(`${cm}/${documentId}/actions/publish?locale=en`)
-    .set(auth)
-    .send({ body });
-  expect(published.status).toBe(200);
-  const publishedAt = Date.now();
-
-  let seen = await heroText(b);
-  while (seen !== 'Edited on instance A' && Date.now() - publishedAt < 1000) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    seen = await heroText(b);
-  }
-  expect(seen).toBe('Edited on instance A');
+  await publishHero(a, 'Edited on instance A');
+  expect(await eventually(() => heroText(b), 'Edited on instance A', 1000)).toBe(
+    'Edited on instance A'
+  );
   expect(await heroText(a)).toBe('Edited on instance A');
 });
 
@@ -135,4 +162,109 @@ it('shares the tracking rate limit between the instances', async () => {
   ]);
   expect(await send(a)).toBe(429);
   expect(await send(b)).toBe(429);
+});
+
+describe('when Redis goes away and comes back', () => {
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  it('fails no request, shows what the other instance published within seconds, and resubscribes', async () => {
+    await redisProxy.cut();
+    for (const url of [a, b]) {
+      expect(await heroText(url)).toBe('Edited on instance A');
+      // The rate limit falls back to each instance's own memory.
+      expect((await track(url, `redis-outage-${url.split(':').pop()}`)).status).toBe(202);
+    }
+    // Without pub/sub, B's cache entries expire on their own: a few seconds, not a restart.
+    await publishHero(a, 'Edited while Redis was away');
+    expect(await eventually(() => heroText(b), 'Edited while Redis was away', 6000)).toBe(
+      'Edited while Redis was away'
+    );
+
+    await redisProxy.restore();
+    const back = (url: string) => async () =>
+      instances.get(url)!.log.includes('redis reachable again');
+    for (const url of [a, b]) expect(await eventually(back(url), true, 10000)).toBe(true);
+    for (const url of [a, b]) {
+      expect(count(instances.get(url)!.log, 'redis unreachable')).toBe(1);
+      expect(count(instances.get(url)!.log, 'redis reachable again')).toBe(1);
+    }
+    // Pub/sub again: within a second.
+    await publishHero(a, 'Edited once Redis was back');
+    expect(await eventually(() => heroText(b), 'Edited once Redis was back', 1000)).toBe(
+      'Edited once Redis was back'
+    );
+  }, 60000);
+});
+
+describe('an instance killed under load', () => {
+  let db: Knex;
+
+  beforeAll(() => {
+    db = knex({
+      client: 'pg',
+      connection: { ...pgConnection, database: database.DATABASE_NAME },
+      searchPath: [SCHEMA],
+    });
+  });
+  afterAll(() => db.destroy());
+
+  /** How many rows of the event log hold each `props.n` of the events named `name`. */
+  async function storedCounts(name: string) {
+    const rows: Array<{ props: unknown }> = await db('mosaic_events')
+      .select('props')
+      .where({ name });
+    const counts = new Map<number, number>();
+    for (const { props } of rows) {
+      const { n } = (typeof props === 'string' ? JSON.parse(props) : props) as { n: number };
+      counts.set(n, (counts.get(n) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it('stores every acknowledged event exactly once; the other serves on; it restarts cleanly', async () => {
+    const total = 600;
+    const acknowledged = new Set<number>();
+    const survivorFailures: string[] = [];
+    let next = 0;
+    let killed = false;
+    const victim = a;
+    const worker = async () => {
+      while (next < total) {
+        const n = next++;
+        const url = n % 2 ? b : victim;
+        if (n === Math.floor(total / 3)) {
+          instances.get(victim)!.child.kill('SIGKILL');
+          killed = true;
+        }
+        try {
+          const res = await track(url, `load-visitor-${n}`, { name: 'under-load', props: { n } });
+          if (res.status === 202) acknowledged.add(n);
+          else if (url === b) survivorFailures.push(`${n}: ${res.status}`);
+        } catch (error) {
+          if (url === b || !killed) survivorFailures.push(`${n}: ${(error as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+
+    expect(survivorFailures).toEqual([]);
+    // The victim acknowledged some before it died, and nothing after.
+    const fromVictim = [...acknowledged].filter((n) => n % 2 === 0);
+    expect(fromVictim.length).toBeGreaterThan(0);
+    expect(fromVictim.length).toBeLessThan(total / 2);
+
+    const counts = await storedCounts('under-load');
+    for (const n of acknowledged) expect([n, counts.get(n)]).toEqual([n, 1]);
+    // An event the victim took but did not acknowledge is stored once or not at all.
+    expect([...counts.values()].filter((c) => c > 1)).toEqual([]);
+
+    // The survivor serves on; the victim starts again on the same database and serves too.
+    expect(await heroText(b)).toBe('Edited once Redis was back');
+    const restarted = await startInstance({});
+    expect(await heroText(restarted)).toBe('Edited once Redis was back');
+    expect(
+      (await track(restarted, 'after-restart', { name: 'under-load', props: { n: -1 } })).status
+    ).toBe(202);
+    expect((await storedCounts('under-load')).get(-1)).toBe(1);
+  }, 120000);
 });

@@ -1,7 +1,9 @@
 /**
  * The delivery API's HTTP edge: validates the query, calls the delivery service, and sets the
  * caching headers from what actually influenced the answer: `Vary` and `Cache-Control` as the
- * service reports them, and an `ETag` that fingerprints the exact bytes sent.
+ * service reports them, and an `ETag` that fingerprints the exact bytes sent. An answer served
+ * from memory during a database outage says so (`meta.stale`, `X-Mosaic-Stale`) and may be kept
+ * by nobody.
  */
 import { createHash } from 'node:crypto';
 
@@ -13,6 +15,7 @@ import { parseDeliveryQuery } from '../core/query';
 import { isApiTokenRequest } from '../policies';
 import type { AssetDelivery, DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
+import { STALE_HEADER } from '../services/faults';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
 
@@ -81,6 +84,13 @@ function answerBytes(delivery: AssetDelivery): { body: Buffer; etag: string } {
   return answer;
 }
 
+/** Whether the answer was served from memory while the database was unreachable: it says so. */
+function servedStale(ctx: KoaContext): boolean {
+  if (!getService('faults').stale(ctx)) return false;
+  ctx.set(STALE_HEADER, '1');
+  return true;
+}
+
 export default () => {
   function respond(
     ctx: KoaContext,
@@ -93,9 +103,11 @@ export default () => {
     // A visitor's own answer may live in their browser's cache, never in a shared one.
     ctx.set(
       'Cache-Control',
-      personal
-        ? 'private, no-cache'
-        : `public, max-age=${getService('settings').current().cacheMaxAge}`
+      getService('faults').stale(ctx)
+        ? 'no-store'
+        : personal
+          ? 'private, no-cache'
+          : `public, max-age=${getService('settings').current().cacheMaxAge}`
     );
     if (varyOn.length) ctx.vary(varyOn.join(', '));
     if (ctx.get('If-None-Match') === etag) {
@@ -131,6 +143,7 @@ export default () => {
     async asset(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
         const delivery = await getService('delivery').asset(requestOf(ctx));
+        if (servedStale(ctx)) delivery.meta.stale = true;
         // The variant's data was serialised once; only the small meta is serialised per request.
         respond(ctx, answerBytes(delivery), delivery.varyOn, delivery.personal);
       });
@@ -139,6 +152,7 @@ export default () => {
     async chunk(ctx: KoaContext) {
       await renderingFormat(ctx, async () => {
         const { data, meta, personal, varyOn } = await getService('delivery').chunk(requestOf(ctx));
+        if (servedStale(ctx)) meta.stale = true;
         const body = Buffer.from(JSON.stringify({ data, meta }));
         respond(ctx, { body, etag: etagOf(body) }, varyOn, personal);
       });

@@ -294,14 +294,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const profiles = getService('profiles');
       const remembered = visitor.id !== null && profiles.consented(visitor.consent);
-      await profiles.track(remembered ? visitor.id : null, events, now);
       data.profile = remembered;
       // Attribution reads the exposures kept under the visitor's HMAC: consent, as for profiles.
+      // It comes first: it counts a conversion once however often it is sent, so a batch whose
+      // events then fail to be written (a 503) can be sent again without counting anything twice.
       if (conversions.length) {
         data.attributed = remembered
           ? await getService('experiments').convert(visitor.id!, conversions, now)
           : 0;
       }
+      await profiles.track(remembered ? visitor.id : null, events, now);
       ctx.status = 202;
       ctx.body = { data, meta: {} };
     },

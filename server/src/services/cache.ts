@@ -4,9 +4,13 @@
  * generation counter keeps a load that raced with a change from storing what it read before it.
  * Lookups that found nothing (a `null`, such as an unknown slug's) are remembered apart, in a
  * small map of their own: anyone can ask for endless unknown slugs, and they must not cost real
- * content its place. Loads in flight are kept apart too, for the same reason.
+ * content its place. Loads in flight are kept apart too, for the same reason. What an emptying
+ * drops is kept aside, within the same bounds, and served (flagged) when its load fails because
+ * the database is unreachable: stale-if-error.
  */
 import type { Core } from '@strapi/strapi';
+
+import { getService } from '../utils';
 
 export interface CacheStats {
   entries: number;
@@ -74,6 +78,9 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
   let misses = 0;
   const rendered = { hits: 0, misses: 0 };
   let evictions = 0;
+  /** Compiled values as they were before the last emptying, for a database outage. */
+  const stale = new Map<string, Entry>();
+  let staleBytes = 0;
 
   function remove(map: Map<string, Entry>, key: string) {
     const entry = map.get(key);
@@ -107,7 +114,23 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     }
   }
 
-  return {
+  /** Keeps the compiled values being emptied, newest last, within the live bounds. */
+  function keepStale() {
+    for (const [key, entry] of compiled) {
+      staleBytes -= stale.get(key)?.bytes ?? 0;
+      stale.delete(key);
+      stale.set(key, entry);
+      staleBytes += entry.bytes;
+    }
+    const { entries: maxEntries, bytes: maxBytes } = limits();
+    while (stale.size > maxEntries || (staleBytes > maxBytes && stale.size > 1)) {
+      const oldest = stale.keys().next().value as string;
+      staleBytes -= stale.get(oldest)!.bytes;
+      stale.delete(oldest);
+    }
+  }
+
+  const live: CompiledCache = {
     async get<T>(key: string, load: () => Promise<T>): Promise<T> {
       const cached = compiled.get(key);
       if (cached) {
@@ -164,6 +187,7 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
     },
     clear() {
       generation += 1;
+      keepStale();
       compiled.clear();
       renders.clear();
       loading.clear();
@@ -180,6 +204,28 @@ export default ({ strapi }: { strapi: Core.Strapi }): CompiledCache => {
         evictions,
         generation,
       };
+    },
+  };
+
+  return {
+    ...live,
+    /** `live.get`, but a load the database cannot answer falls back on the value kept aside. */
+    async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+      const faults = getService('faults', strapi);
+      const kept = compiled.has(key) ? undefined : stale.get(key);
+      // Just after a connection failure, the database is not asked again for what is kept.
+      if (kept && faults.down()) {
+        faults.markStale();
+        return kept.value as T;
+      }
+      try {
+        return await live.get(key, load);
+      } catch (error) {
+        const fallback = stale.get(key);
+        if (!fallback || !faults.failed(error)) throw error;
+        faults.markStale();
+        return fallback.value as T;
+      }
     },
   };
 };

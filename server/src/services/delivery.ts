@@ -58,6 +58,8 @@ export interface DeliveryMeta {
   experiments?: Array<ExperimentAssignment & { counted: boolean }>;
   /** The media type of an app format's content (built-in formats do not say). */
   contentType?: string;
+  /** Served from memory while the database was unreachable (set by the HTTP layer). */
+  stale?: true;
   explain?: {
     persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
     /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
@@ -271,13 +273,29 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return id !== null && getService('profiles').consented(consent);
   }
 
-  /** Adds the visitor's profile to the context (when `profileWanted`). */
-  async function addProfile(context: Context, request: DeliveryRequest): Promise<void> {
-    const profile = await getService('profiles').forResolve(
-      request.visitor.id!,
-      request.facts.now.getTime()
-    );
-    Object.assign(context, profile);
+  /**
+   * Adds the visitor's profile to the context (when `profileWanted`). While the database is
+   * unreachable the resolve goes on without it, as an anonymous one, flagged and warned about.
+   */
+  async function addProfile(
+    context: Context,
+    request: DeliveryRequest,
+    warnings: string[]
+  ): Promise<void> {
+    const faults = getService('faults');
+    try {
+      const profile = await getService('profiles').forResolve(
+        request.visitor.id!,
+        request.facts.now.getTime()
+      );
+      Object.assign(context, profile);
+    } catch (error) {
+      if (!faults.failed(error)) throw error;
+      faults.markStale();
+      warnings.push(
+        'The visitor profile could not be read (database unreachable): resolved without it'
+      );
+    }
   }
 
   function enricherInput(kind: 'asset' | 'chunk', request: DeliveryRequest) {
@@ -313,11 +331,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Each step below waits only when there is something to wait for: an anonymous resolve of
       // cached content, with no enricher or hook registered, runs through without a pause.
       const usedProfile = profileWanted(request);
-      if (usedProfile) await addProfile(context, request);
+      const warnings: string[] = [];
+      if (usedProfile) await addProfile(context, request, warnings);
       const enrichment = extensions.enriching()
         ? await extensions.enrich(context, enricherInput('asset', request))
         : NOT_ENRICHED;
-      const warnings: string[] = [];
       const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
       if (persona.persona) context.persona = persona.persona;
       if (locale) context.locale = locale;
@@ -413,9 +431,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const { context, headerSources } = buildRequestContext(request.facts);
       const sent = request;
       request = unlessBot(request, context);
-      if (profileWanted(request)) await addProfile(context, request);
-      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const warnings: string[] = [];
+      if (profileWanted(request)) await addProfile(context, request, warnings);
+      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
       const known = await getService('content').personaSlugs();
       const persona = resolvePersona(request.facts.query.persona, context, warnings, known);
       if (persona.persona) context.persona = persona.persona;

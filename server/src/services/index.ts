@@ -5,6 +5,7 @@ import delivery from './delivery';
 import editor from './editor';
 import experiments from './experiments';
 import extensions from './extensions';
+import faults from './faults';
 import insights from './insights';
 import preview from './preview';
 import profiles from './profiles';
@@ -20,6 +21,7 @@ export default {
   editor,
   experiments,
   extensions,
+  faults,
   insights,
   preview,
   profiles,
