@@ -3,7 +3,7 @@
  * headers. Also owns which request headers feed which context field, so that both delivery routes
  * derive `Vary` the same way from the fields an answer read.
  */
-import { CONTEXT_FIELDS, type Context, type DeviceType } from './types';
+import { CONTEXT_FIELDS, REQUEST_CONTEXT_FIELDS, type Context, type DeviceType } from './types';
 
 export interface RequestFacts {
   query: {
@@ -25,20 +25,8 @@ export interface RequestFacts {
 /** Where a visitor id and consent come from: what a profile holds reaches a context through them. */
 export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
 
-/**
- * Context fields a request carries itself (its query and headers). The others (`visitor`,
- * `traits`, `affinity`, `events`, and what an enricher adds) are read from a stored profile or
- * an app's lookup: they are a reader's own.
- */
-export const REQUEST_FIELDS: ReadonlySet<string> = new Set([
-  'persona',
-  'locale',
-  'utm',
-  'referrer',
-  'device',
-  'geo',
-  'time',
-]);
+/** Context fields a request carries itself: the rest is a reader's own (see types.ts). */
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set(REQUEST_CONTEXT_FIELDS);
 
 /**
  * The top-level context fields an answer's bytes depend on, or `'all'` when the whole context may

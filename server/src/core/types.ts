@@ -38,8 +38,12 @@ export interface Context {
   events?: BehaviourEvent[];
 }
 
-/** The context's top-level fields, the ones a segment rule may read (`events` through `$event`). */
-export const CONTEXT_FIELDS = [
+/**
+ * Context fields a request carries itself (its query and headers). The others (`visitor`,
+ * `traits`, `affinity`, `events`, and what an enricher adds) are read from a stored profile or
+ * an app's lookup: they are a reader's own.
+ */
+export const REQUEST_CONTEXT_FIELDS = [
   'persona',
   'locale',
   'utm',
@@ -47,6 +51,11 @@ export const CONTEXT_FIELDS = [
   'device',
   'geo',
   'time',
+] as const satisfies ReadonlyArray<keyof Context>;
+
+/** The context's top-level fields, the ones a segment rule may read (`events` through `$event`). */
+export const CONTEXT_FIELDS = [
+  ...REQUEST_CONTEXT_FIELDS,
   'visitor',
   'traits',
   'affinity',
