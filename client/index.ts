@@ -2,8 +2,8 @@
  * A typed client for frontends of Mosaic's delivery API (the `strapi-mosaic-client` package, also
  * re-exported as `strapi-plugin-mosaic/client`): resolve assets and chunks, track behaviour, and
  * keep the visitor id and consent in first-party cookies. Web-standard APIs only (fetch,
- * URLSearchParams, crypto.getRandomValues), no runtime imports: browsers, Node 20+ and edge runtimes, zero
- * dependencies.
+ * URLSearchParams, crypto.getRandomValues) and no runtime imports: browsers, Node 20+ and edge
+ * runtimes, zero dependencies.
  */
 import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery.js';
 import type {
