@@ -1,16 +1,18 @@
 /**
- * A typed client for frontends of Mosaic's delivery API (`strapi-plugin-mosaic/client`): resolve
- * assets and chunks, track behaviour, and keep the visitor id and consent in first-party cookies.
- * Needs nothing but `fetch` (global in browsers and Node 20+, or passed in).
+ * A typed client for frontends of Mosaic's delivery API (the `strapi-mosaic-client` package, also
+ * re-exported as `strapi-plugin-mosaic/client`): resolve assets and chunks, track behaviour, and
+ * keep the visitor id and consent in first-party cookies. Web-standard APIs only (fetch,
+ * URLSearchParams, crypto.getRandomValues) and no runtime imports: browsers, Node 20+ and edge
+ * runtimes, zero dependencies.
  */
-import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery';
+import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery.js';
 import type {
   BehaviourEvent,
   EraseProfile,
   ExportProfile,
   Identify,
   TrackEvents,
-} from '../contracts/tracking';
+} from '../contracts/tracking.js';
 
 export type {
   AnyFormat,
@@ -21,14 +23,14 @@ export type {
   Format,
   GetChunk,
   ResolveAsset,
-} from '../contracts/delivery';
+} from '../contracts/delivery.js';
 export type {
   BehaviourEvent,
   EraseProfile,
   ExportProfile,
   Identify,
   TrackEvents,
-} from '../contracts/tracking';
+} from '../contracts/tracking.js';
 
 export type Consent = 'granted' | 'denied';
 

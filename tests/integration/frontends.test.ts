@@ -10,7 +10,7 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 import request from 'supertest';
 
-import { createMosaicClient, MosaicError, type CookieStore } from '../../client';
+import { createMosaicClient, MosaicError, type CookieStore } from '../../client/index';
 import type { ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
 

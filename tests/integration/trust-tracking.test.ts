@@ -12,7 +12,7 @@ import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 import request from 'supertest';
 
-import { createMosaicClient, type CookieStore } from '../../client';
+import { createMosaicClient, type CookieStore } from '../../client/index';
 import type { ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
 
