@@ -23,7 +23,28 @@ let proxy: Proxy | null = null;
 
 let down = false;
 
+/**
+ * Waits until no query is in flight. A publication leaves Strapi's own work running after it
+ * answers (a version for the Content Manager's history, events for webhooks): cut under it, that
+ * work fails where nobody awaits it, an unhandled rejection that is Strapi's, not the outage's.
+ */
+async function databaseIdle() {
+  const pool = (
+    strapi.db.connection.client as {
+      pool?: { numUsed(): number; numPendingAcquires(): number; numPendingCreates(): number };
+    }
+  ).pool;
+  if (!pool) return;
+  let quiet = 0;
+  for (let waited = 0; waited < 10000 && quiet < 5; waited += 100) {
+    const busy = pool.numUsed() + pool.numPendingAcquires() + pool.numPendingCreates();
+    quiet = busy === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function cutDatabase() {
+  await databaseIdle();
   if (proxy) {
     await proxy.cut();
     // Lets the drivers see their sockets close first. A query sent on a dying socket in the same
