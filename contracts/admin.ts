@@ -8,17 +8,11 @@
  * with `details.cycle: string[]` (the asset slugs, first repeated at the end).
  */
 import type { Format } from './delivery';
+import type { SlotMode } from './wire';
 
-/** Admin RBAC actions, registered by the plugin as `plugin::mosaic.<action>`. */
-export const ADMIN_ACTIONS = {
-  read: 'plugin::mosaic.read', // list assets, open them, picker, taxonomy, where-used, coverage, rule checks
-  edit: 'plugin::mosaic.edit', // create, save and publish assets; save segment rules
-  preview: 'plugin::mosaic.preview', // preview and side by side, drafts included
-  settings: 'plugin::mosaic.settings', // read and change settings, cache statistics
-} as const;
-export type AdminAction = (typeof ADMIN_ACTIONS)[keyof typeof ADMIN_ACTIONS];
+export { ADMIN_ACTIONS, SLOT_MODES, SLOT_KEY_PATTERN } from './wire';
+export type { AdminAction, SlotMode } from './wire';
 
-export type SlotMode = 'first' | 'best' | 'all' | 'experiment';
 export type DocumentStatus = 'draft' | 'published' | 'modified';
 
 export interface TagRef {
