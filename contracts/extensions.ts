@@ -3,7 +3,7 @@
  * `strapi.plugin('mosaic').service('extensions')` is a `MosaicExtensions`. Exported from the
  * server entry (`strapi-plugin-mosaic/strapi-server`) as well.
  */
-import type { BlocksContent, Context } from '../server/src/core/types';
+import type { BlocksContent, Context } from './context';
 
 export type { BlocksContent, Context };
 

@@ -3,6 +3,10 @@
  * This module imports nothing, so a frontend bundle that needs a header name pulls in nothing else.
  */
 
+/** The built-in output formats; apps may register more (`registerFormat`). */
+export const FORMATS = ['json', 'html', 'markdown', 'text'] as const;
+export type Format = (typeof FORMATS)[number];
+
 /** How a slot picks among its candidates (see the product contract, "Selection"). */
 export const SLOT_MODES = ['first', 'best', 'all', 'experiment'] as const;
 export type SlotMode = (typeof SLOT_MODES)[number];
@@ -20,6 +24,10 @@ export const CONSENT_HEADER = 'X-Mosaic-Consent';
 /** First-party cookies that carry the same, when the headers are absent. */
 export const VISITOR_COOKIE = 'mosaic_vid';
 export const CONSENT_COOKIE = 'mosaic_consent';
+
+/** A device type as the context holds it (`bot`: a crawler, served but not tracked). */
+export const DEVICE_TYPES = ['mobile', 'tablet', 'desktop', 'bot'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 /** Consent values, in the header and the cookie. */
 export const CONSENT_VALUES = ['granted', 'denied'] as const;

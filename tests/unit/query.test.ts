@@ -1,36 +1,12 @@
 /**
- * The delivery query is checked by hand on the hot path; the zod schema it replaced stays here as
- * the specification, and the two must agree on every query a client can send.
+ * The delivery query is checked by hand on the hot path; the contract's zod schema
+ * (contracts/delivery.ts) is the specification, and the two must agree on every query a client
+ * can send.
  */
 import fc from 'fast-check';
-import { z } from 'zod';
 
-import { isValidTimeZone } from '../../server/src/core/context';
+import { deliveryQuerySchema as specification } from '../../contracts/delivery';
 import { parseDeliveryQuery, QUERY_LIMITS } from '../../server/src/core/query';
-
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-
-const specification = z.object({
-  format: text(32).optional(),
-  locale: text(32).optional(),
-  persona: text(100).optional(),
-  explain: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
-  // One message for an overlong zone: its length, not also that no zone is called that.
-  tz: z
-    .string()
-    .max(64, { error: 'must be at most 64 characters', abort: true })
-    .refine(isValidTimeZone, {
-      error: (issue) =>
-        `Unknown time zone '${issue.input}': use an IANA zone such as Europe/Berlin`,
-    })
-    .optional(),
-  ref: text(2048).optional(),
-  utm_source: text(200).optional(),
-  utm_medium: text(200).optional(),
-  utm_campaign: text(200).optional(),
-  utm_term: text(200).optional(),
-  utm_content: text(200).optional(),
-});
 
 /**
  * What the zod schema said, in the words the delivery API answers with. A parameter that is not a

@@ -3,40 +3,13 @@
  * No Strapi import may appear anywhere under core/.
  */
 
-export const FORMATS = ['json', 'html', 'markdown', 'text'] as const;
-export type Format = (typeof FORMATS)[number];
-
-export type DeviceType = 'mobile' | 'tablet' | 'desktop' | 'bot';
-
+// The wire's types live in contracts/; core works on them and re-exports them for its modules.
+export { FORMATS } from '../../../contracts/wire';
+export type { DeviceType, Format } from '../../../contracts/wire';
+export type { BlocksContent, Context } from '../../../contracts/context';
 /** A behaviour event as `$event` rules read it: `ts` is milliseconds since the epoch. */
-export interface BehaviourEvent {
-  name: string;
-  ts: number;
-  value?: number;
-  props?: Record<string, unknown>;
-}
-
-/** Everything known about one request. Every field may be absent. */
-export interface Context {
-  persona?: string;
-  locale?: string;
-  utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
-  referrer?: { host?: string; url?: string };
-  device?: { type?: DeviceType };
-  geo?: { country?: string; region?: string; city?: string };
-  time?: { hour: number; weekday: number; date: string };
-  visitor?: {
-    known?: boolean;
-    visits?: number;
-    firstSeen?: string;
-    lastSeen?: string;
-    new?: boolean;
-  };
-  traits?: Record<string, unknown>;
-  affinity?: { personas?: Record<string, number>; tags?: Record<string, number> };
-  /** The visitor's behaviour log, newest last; what `$event` rules read. */
-  events?: BehaviourEvent[];
-}
+export type { ContextEvent as BehaviourEvent } from '../../../contracts/context';
+import type { Context } from '../../../contracts/context';
 
 /**
  * Context fields a request carries itself (its query and headers). The others (`visitor`,
@@ -72,6 +45,3 @@ export const CONTEXT_FIELD_TYPES: FieldTypes = Object.freeze({
   'visitor.firstSeen': 'datetime',
   'visitor.lastSeen': 'datetime',
 });
-
-/** Strapi blocks JSON (the `blocks` field type), kept loose: editors and the API can send anything. */
-export type BlocksContent = Array<Record<string, unknown>>;

@@ -96,7 +96,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         explain: {
           persona: {
             requested: reader.persona ?? null,
-            source: reader.persona ? 'param' : null,
+            source: reader.persona ? ('param' as const) : null,
             known: reader.persona ? true : null,
           },
           profile: false,

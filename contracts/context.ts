@@ -1,0 +1,63 @@
+/**
+ * The request context (PRODUCT.md, *Context*): what rules and selection see, and what an
+ * explanation shows. The pure core works on this type; `server/src/core/types.ts` re-exports it.
+ */
+import { z } from 'zod';
+
+import { DEVICE_TYPES } from './wire';
+
+/** A behaviour event as `$event` rules read it: `ts` is milliseconds since the epoch. */
+export const contextEventSchema = z.strictObject({
+  name: z.string(),
+  ts: z.number(),
+  value: z.number().optional(),
+  props: z.record(z.string(), z.unknown()).optional(),
+});
+export type ContextEvent = z.infer<typeof contextEventSchema>;
+
+/** Everything known about one request. Every field may be absent. */
+export const contextSchema = z.strictObject({
+  persona: z.string().optional(),
+  locale: z.string().optional(),
+  utm: z
+    .strictObject({
+      source: z.string(),
+      medium: z.string(),
+      campaign: z.string(),
+      term: z.string(),
+      content: z.string(),
+    })
+    .partial()
+    .optional(),
+  referrer: z.strictObject({ host: z.string(), url: z.string() }).partial().optional(),
+  device: z.strictObject({ type: z.enum(DEVICE_TYPES).optional() }).optional(),
+  geo: z
+    .strictObject({ country: z.string(), region: z.string(), city: z.string() })
+    .partial()
+    .optional(),
+  time: z.strictObject({ hour: z.number(), weekday: z.number(), date: z.string() }).optional(),
+  visitor: z
+    .strictObject({
+      known: z.boolean(),
+      visits: z.number(),
+      firstSeen: z.string(),
+      lastSeen: z.string(),
+      new: z.boolean(),
+    })
+    .partial()
+    .optional(),
+  traits: z.record(z.string(), z.unknown()).optional(),
+  affinity: z
+    .strictObject({
+      personas: z.record(z.string(), z.number()),
+      tags: z.record(z.string(), z.number()),
+    })
+    .partial()
+    .optional(),
+  /** The visitor's behaviour log, newest last; what `$event` rules read. */
+  events: z.array(contextEventSchema).optional(),
+});
+export type Context = z.infer<typeof contextSchema>;
+
+/** Strapi blocks JSON (the `blocks` field type), kept loose: editors and the API can send anything. */
+export type BlocksContent = Array<Record<string, unknown>>;
