@@ -29,7 +29,8 @@ export const apiErrorSchema = z.strictObject({
   status: z.number().int(),
   name: z.string(),
   message: z.string(),
-  details: z.record(z.string(), z.unknown()),
+  // Strapi leaves it out for errors raised outside its error classes (its body parser's).
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

@@ -6,12 +6,21 @@ import { z } from 'zod';
 
 import { DEVICE_TYPES } from './wire';
 
-/** A behaviour event as `$event` rules read it: `ts` is milliseconds since the epoch. */
+/**
+ * A behaviour event as a profile keeps it and `$event` rules read it: `ts` is milliseconds since
+ * the epoch; an event about a chunk carries the chunk's personas and tags (what affinity reads).
+ */
 export const contextEventSchema = z.strictObject({
   name: z.string(),
   ts: z.number(),
+  asset: z.string().optional(),
+  slot: z.string().optional(),
+  chunk: z.string().optional(),
+  variantKey: z.string().optional(),
   value: z.number().optional(),
   props: z.record(z.string(), z.unknown()).optional(),
+  personas: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
 });
 export type ContextEvent = z.infer<typeof contextEventSchema>;
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+import { contextEventSchema } from './context';
 import { CONSENT_HEADER, VISITOR_HEADER, type Consent } from './wire';
 
 /** A property or trait value: text (bounded), a finite number, a boolean or null. */
@@ -98,13 +99,6 @@ export const identifyResponse = z.strictObject({
   meta: noMeta,
 });
 
-/** An event as a profile keeps it: `ts` in epoch milliseconds, the chunk's topics beside it. */
-export const storedEventSchema = behaviourEventSchema.extend({
-  ts: z.number(),
-  personas: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-});
-
 export const exportProfileResponse = z.strictObject({
   data: z.strictObject({
     visits: z.number().int(),
@@ -112,7 +106,8 @@ export const exportProfileResponse = z.strictObject({
     firstSeen: z.string().nullable(),
     lastSeen: z.string().nullable(),
     traits: z.record(z.string(), scalarSchema),
-    events: z.array(storedEventSchema),
+    /** The events kept, oldest first, as `$event` rules read them. */
+    events: z.array(contextEventSchema),
   }),
   meta: noMeta,
 });

@@ -4,10 +4,10 @@
  * any reader, coverage, rules, segments, where-used and settings that delivery honours.
  */
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
 
 import type { EditorAsset, EditorSlot } from '../../contracts/admin';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -18,7 +18,7 @@ let ids: {
   assets: Record<string, string>;
   segments: Record<string, string>;
 };
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const tokens: Record<'admin' | 'none' | 'reader', string> = { admin: '', none: '', reader: '' };
 
 const as = (who: keyof typeof tokens) => ({

@@ -4,16 +4,16 @@
  */
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
-import request from 'supertest';
 
 import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 
 const asset = async (query = '', headers: Record<string, string> = {}) => {
   const res = await api().get(`/api/mosaic/assets/home${query}`).set(headers);

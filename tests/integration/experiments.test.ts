@@ -4,18 +4,18 @@
  * concurrent load, bad input refused with its path, the insights routes and promoting a winner.
  */
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
 
 import type { ResolveAsset } from '../../contracts/delivery';
 import type { GetInsights } from '../../contracts/insights';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let token: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const experiments = () => strapi.plugin('mosaic').service('experiments');
 
 const visitor = (n: number, prefix = 'visitor') => `${prefix}-${String(n).padStart(6, '0')}`;

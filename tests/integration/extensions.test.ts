@@ -6,18 +6,18 @@
  * Strapi is up, and stay registered for every test: none of them may break a resolution.
  */
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
 
 import type { DeliveredChunk, ResolveAsset } from '../../contracts/delivery';
 import type { MosaicExtensions } from '../../contracts/extensions';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let seeded: { chunks: Record<string, string>; personas: Record<string, string> };
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const extensions = () => strapi.plugin('mosaic').service('extensions') as MosaicExtensions;
 
 const chunkOf = (body: ResolveAsset.Response, slot: string, slug: string) =>

@@ -8,11 +8,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
-import request from 'supertest';
 
 import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
 import { tcpProxy, type Proxy } from './proxy';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -62,7 +62,7 @@ async function restoreDatabase() {
   down = false;
 }
 
-const http = () => request(strapi.server.httpServer);
+const http = () => wireRequest(strapi.server.httpServer);
 const resolve = (slug: string, headers: Record<string, string> = {}) =>
   http().get(`/api/mosaic/assets/${slug}?format=text`).set(headers);
 const hero = (body: ResolveAsset.Response) =>

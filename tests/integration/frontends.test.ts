@@ -8,18 +8,18 @@ import type { AddressInfo } from 'net';
 import path from 'path';
 
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
 
 import { createMosaicClient, MosaicError, type CookieStore } from '../../client/index';
 import type { ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let baseUrl: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 
 const MOSAIC_ASSET = /* GraphQL */ `
   query Home($slug: String!, $format: String, $persona: String, $context: JSON) {

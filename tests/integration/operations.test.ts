@@ -3,15 +3,15 @@
  * serving resolves without reading the database.
  */
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
 
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 /** Statements that read Mosaic's tables or the locales (not the test schema's name). */
 const MOSAIC_TABLES =
   /\b(mosaic_(chunks|assets|personas|segments|tags|profiles|events|counters)|components_mosaic_\w+|i18n_locale)\b/;

@@ -4,17 +4,17 @@
  */
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
-import request from 'supertest';
 
 import type { ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let apiToken: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const DAY = 24 * 60 * 60 * 1000;
 
 let visitorCount = 0;

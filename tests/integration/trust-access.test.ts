@@ -13,9 +13,9 @@ import type { AddressInfo } from 'net';
 
 import type { Core } from '@strapi/strapi';
 import { chromium, type Browser } from 'playwright-core';
-import request from 'supertest';
 
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -27,7 +27,7 @@ let strapiUrl: string;
 let page: http.Server;
 let pageOrigin: string;
 let adminToken: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const admin = (method: 'post' | 'put', path: string) =>
   api()[method](path).set('Authorization', `Bearer ${adminToken}`);
 

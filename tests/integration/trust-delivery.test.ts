@@ -8,17 +8,17 @@
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import request from 'supertest';
 
 import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let apiToken: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const CHUNK = 'plugin::mosaic.chunk' as const;
 const ASSET = 'plugin::mosaic.asset' as const;
 

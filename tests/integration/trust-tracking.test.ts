@@ -10,18 +10,18 @@ import type { AddressInfo } from 'net';
 
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
-import request from 'supertest';
 
 import { createMosaicClient, type CookieStore } from '../../client/index';
 import type { ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
+import { wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let apiToken: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 const mosaic = () => strapi.plugin('mosaic');
 const DAY = 24 * 60 * 60 * 1000;
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
