@@ -5,9 +5,9 @@
  */
 import type { Core } from '@strapi/strapi';
 
-import type { EditorAsset, EditorSlot } from '../../contracts/admin';
+import { adminResponses, type EditorAsset, type EditorSlot } from '../../contracts/admin';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -455,7 +455,7 @@ describe('the assembly builder', () => {
 
   it('previews a draft as a reader while the delivery API keeps the published version', async () => {
     const email = ids.assets['welcome-email'];
-    const draft = (await admin.get(`/mosaic/assets/${email}`)).body.data as EditorAsset;
+    const draft = parse(adminResponses.getAsset, await admin.get(`/mosaic/assets/${email}`)).data;
     const slots = draft.slots.map((s) =>
       s.key === 'intro' ? slot('intro', [['chunk', 'email-intro-default']]) : s
     );

@@ -5,9 +5,13 @@
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 
-import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
+import {
+  getChunkResponse,
+  resolveAssetResponse,
+  type ResolveAsset,
+} from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -18,7 +22,7 @@ const api = () => wireRequest(strapi.server.httpServer);
 const asset = async (query = '', headers: Record<string, string> = {}) => {
   const res = await api().get(`/api/mosaic/assets/home${query}`).set(headers);
   expect(res.status).toBe(200);
-  return res.body as ResolveAsset.Response;
+  return parse(resolveAssetResponse, res);
 };
 const slot = (body: ResolveAsset.Response, key: string) =>
   body.data.slots.find((s) => s.key === key)!.chunks.map((c) => c.slug);
@@ -197,7 +201,7 @@ describe('chunks', () => {
   it('renders one chunk in a format, outside any asset', async () => {
     const res = await api().get('/api/mosaic/chunks/cta-default?format=markdown');
     expect(res.status).toBe(200);
-    const body = res.body as GetChunk.Response;
+    const body = parse(getChunkResponse, res);
     expect(body.data).toMatchObject({ slug: 'cta-default', format: 'markdown' });
     expect(body.data.content).toContain('[Start your free trial](/signup)');
   });

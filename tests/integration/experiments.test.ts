@@ -6,9 +6,9 @@
 import type { Core } from '@strapi/strapi';
 
 import type { ResolveAsset } from '../../contracts/delivery';
-import type { GetInsights } from '../../contracts/insights';
+import { getInsightsResponse } from '../../contracts/insights';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -78,7 +78,7 @@ async function insights(documentId: string, query = '') {
     .get(`/mosaic/insights/${documentId}${query}`)
     .set('Authorization', `Bearer ${token}`);
   expect(res.status).toBe(200);
-  return (res.body as GetInsights.Response).data;
+  return parse(getInsightsResponse, res).data;
 }
 
 const arm = (data: GetInsights.Response['data'], id: string) =>

@@ -7,10 +7,14 @@
  */
 import type { Core } from '@strapi/strapi';
 
-import type { DeliveredChunk, ResolveAsset } from '../../contracts/delivery';
+import {
+  resolveAssetResponse,
+  type DeliveredChunk,
+  type ResolveAsset,
+} from '../../contracts/delivery';
 import type { MosaicExtensions } from '../../contracts/extensions';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest, type WireResponse } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -63,8 +67,8 @@ const served = async (slug: string, query = '', headers: Record<string, string> 
   expect(res.status).toBe(200);
   return res;
 };
-const mainSlot = (res: request.Response) =>
-  (res.body as ResolveAsset.Response).data.slots[0].chunks.map((c) => c.slug);
+const mainSlot = (res: WireResponse) =>
+  parse(resolveAssetResponse, res).data.slots[0].chunks.map((c) => c.slug);
 
 beforeAll(async () => {
   strapi = await bootStrapi('extensions');

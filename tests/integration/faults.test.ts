@@ -9,10 +9,14 @@
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 
-import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
+import {
+  getChunkResponse,
+  resolveAssetResponse,
+  type ResolveAsset,
+} from '../../contracts/delivery';
 import { tcpProxy, type Proxy } from './proxy';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -119,7 +123,7 @@ describe('while the database is unreachable', () => {
   it('serves the published content it held, flagged stale and not cacheable', async () => {
     const res = await resolve('home');
     expect(res.status).toBe(200);
-    const body: ResolveAsset.Response = res.body;
+    const body = parse(resolveAssetResponse, res);
     expect(hero(body)).toBe(before);
     expect(body.meta.stale).toBe(true);
     expect(res.headers['x-mosaic-stale']).toBe('1');
@@ -127,13 +131,13 @@ describe('while the database is unreachable', () => {
 
     const chunk = await http().get('/api/mosaic/chunks/hero-developer');
     expect(chunk.status).toBe(200);
-    expect((chunk.body as GetChunk.Response).meta.stale).toBe(true);
+    expect(parse(getChunkResponse, chunk).meta.stale).toBe(true);
   });
 
   it('resolves a consenting visitor without their profile, and says so', async () => {
     const res = await resolve('home', consenting);
     expect(res.status).toBe(200);
-    const body: ResolveAsset.Response = res.body;
+    const body = parse(resolveAssetResponse, res);
     expect(body.meta.stale).toBe(true);
     expect(body.meta.warnings).toEqual([
       'The visitor profile could not be read (database unreachable): resolved without it',

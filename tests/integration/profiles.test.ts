@@ -5,9 +5,9 @@
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 
-import type { ResolveAsset } from '../../contracts/delivery';
+import { resolveAssetResponse, type ResolveAsset } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -40,7 +40,7 @@ const resolve = async (
     .set('X-Mosaic-Consent', 'granted')
     .set(headers);
   expect(res.status).toBe(200);
-  return res.body as ResolveAsset.Response;
+  return parse(resolveAssetResponse, res);
 };
 const slot = (body: ResolveAsset.Response, key: string) =>
   body.data.slots.find((s) => s.key === key)!.chunks.map((c) => c.slug);

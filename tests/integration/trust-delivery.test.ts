@@ -9,9 +9,9 @@ import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 
-import type { GetChunk, ResolveAsset } from '../../contracts/delivery';
+import { getChunkResponse, resolveAssetResponse } from '../../contracts/delivery';
 import { bootStrapi } from './strapi';
-import { wireRequest } from './wire';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -82,7 +82,7 @@ describe('a shared cache', () => {
       .get('/api/mosaic/chunks/trust-merge?format=text')
       .set('Referer', 'https://evil.example/x');
     expect(res.status).toBe(200);
-    expect((res.body as GetChunk.Response).data.content).toContain('H=evil.example');
+    expect(parse(getChunkResponse, res).data.content).toContain('H=evil.example');
     if (isPublic(res)) expect(varyOf(res)).toContain('referer');
 
     const page = await api()
@@ -163,8 +163,8 @@ describe('a shared cache', () => {
   it('gives answers whose meta differs different ETags, and a 304 only for the same bytes', async () => {
     const a = await api().get('/api/mosaic/assets/home?persona=ghost-a');
     const b = await api().get('/api/mosaic/assets/home?persona=ghost-b');
-    expect((a.body as ResolveAsset.Response).meta.variantKey).toBe(
-      (b.body as ResolveAsset.Response).meta.variantKey
+    expect(parse(resolveAssetResponse, a).meta.variantKey).toBe(
+      parse(resolveAssetResponse, b).meta.variantKey
     );
     expect(a.body.meta.warnings).not.toEqual(b.body.meta.warnings);
     expect(a.headers.etag).not.toBe(b.headers.etag);
@@ -221,7 +221,7 @@ describe('an explanation without an API token', () => {
   it('says which segments matched and where the persona came from, but shows no stored profile', async () => {
     const res = await explained({ Referer: 'https://t.co/x' });
     expect(res.status).toBe(200);
-    const { explain } = (res.body as ResolveAsset.Response).meta;
+    const { explain } = parse(resolveAssetResponse, res).meta;
     expect(explain!.profile).toBe(true);
     expect(explain!.persona).toHaveProperty('source');
     expect(explain!.segments).toContainEqual({ slug: 'from-twitter', matched: true });
