@@ -2,6 +2,33 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The import boundaries of the architecture (README, *Architecture*): the pure core knows nothing
+ * of Strapi, koa or the layers above it; contracts, the admin and the client share the wire's
+ * facts but no server code; and no part of the plugin reaches into the playground app.
+ */
+const NO_PLAYGROUND = {
+  group: ['**/playground', '**/playground/**'],
+  message: 'The playground is an app that uses the plugin: the plugin never imports it.',
+};
+const NO_SERVER = {
+  group: ['**/server', '**/server/**'],
+  message: 'Import shared facts from contracts/, not from server code.',
+};
+const PURE_CORE = {
+  group: [
+    '@strapi/*',
+    'koa',
+    'koa/*',
+    '**/services',
+    '**/services/**',
+    '**/controllers',
+    '**/controllers/**',
+  ],
+  message: 'server/src/core is pure: no Strapi, no koa, no services or controllers.',
+};
+const boundaries = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 export default tseslint.config(
   {
     ignores: [
@@ -46,5 +73,14 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts'],
     languageOptions: { globals: { strapi: 'readonly' } },
+    rules: boundaries(NO_PLAYGROUND),
+  },
+  {
+    files: ['server/src/core/**/*.ts'],
+    rules: boundaries(NO_PLAYGROUND, PURE_CORE),
+  },
+  {
+    files: ['contracts/**/*.ts', 'admin/**/*.{ts,tsx}', 'client/**/*.ts'],
+    rules: boundaries(NO_PLAYGROUND, NO_SERVER),
   }
 );
