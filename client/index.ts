@@ -5,34 +5,45 @@
  * URLSearchParams, crypto.getRandomValues) and no runtime imports: browsers, Node 20+ and edge
  * runtimes, zero dependencies.
  */
-import type { AnyFormat, DeliveryQuery, GetChunk, ResolveAsset } from '../contracts/delivery.js';
+import {
+  CONSENT_COOKIE,
+  CONSENT_HEADER,
+  CONSENT_VALUES,
+  VISITOR_COOKIE,
+  VISITOR_HEADER,
+  VISITOR_ID_PATTERN,
+  type Consent,
+} from '../contracts/wire.js';
 import type {
+  AnyFormat,
   BehaviourEvent,
+  DeliveryQuery,
   EraseProfile,
   ExportProfile,
+  GetChunk,
   Identify,
+  ResolveAsset,
   TrackEvents,
-} from '../contracts/tracking.js';
+} from './wire-types.js';
 
 export type {
   AnyFormat,
   ApiError,
+  BehaviourEvent,
+  Consent,
+  Context,
   DeliveredChunk,
   DeliveryQuery,
+  EraseProfile,
   Explain,
+  ExportProfile,
   Format,
   GetChunk,
-  ResolveAsset,
-} from '../contracts/delivery.js';
-export type {
-  BehaviourEvent,
-  EraseProfile,
-  ExportProfile,
   Identify,
+  ResolveAsset,
+  StoredEvent,
   TrackEvents,
-} from '../contracts/tracking.js';
-
-export type Consent = 'granted' | 'denied';
+} from './wire-types.js';
 
 /** Where the visitor id and consent are kept: document.cookie in a browser, by default. */
 export interface CookieStore {
@@ -97,8 +108,6 @@ export class MosaicError extends Error {
   }
 }
 
-const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
-
 function memoryCookies(): CookieStore {
   const values = new Map<string, string>();
   return {
@@ -144,14 +153,16 @@ export function createMosaicClient(options: MosaicClientOptions) {
   const root = `${options.baseUrl.replace(/\/+$/, '')}${options.apiPrefix ?? '/api'}/mosaic`;
   const doc = (globalThis as { document?: { cookie: string } }).document;
   const cookies = options.cookies ?? (doc ? documentCookies(doc) : memoryCookies());
-  const visitorCookie = options.visitorCookie ?? 'mosaic_vid';
-  const consentCookie = options.consentCookie ?? 'mosaic_consent';
+  const visitorCookie = options.visitorCookie ?? VISITOR_COOKIE;
+  const consentCookie = options.consentCookie ?? CONSENT_COOKIE;
   const maxAge = Math.round((options.cookieDays ?? 365) * 86400);
   const consentRequired = (options.consent ?? 'required') === 'required';
 
   function consent(): Consent | undefined {
     const value = cookies.get(consentCookie);
-    return value === 'granted' || value === 'denied' ? value : undefined;
+    return (CONSENT_VALUES as readonly string[]).includes(value ?? '')
+      ? (value as Consent)
+      : undefined;
   }
 
   /** The visitor id, created on first use once consent allows one; null otherwise. */
@@ -159,7 +170,7 @@ export function createMosaicClient(options: MosaicClientOptions) {
     const current = consent();
     if (current === 'denied' || (consentRequired && current !== 'granted')) return null;
     const known = cookies.get(visitorCookie);
-    if (known && VISITOR_ID.test(known)) return known;
+    if (known && VISITOR_ID_PATTERN.test(known)) return known;
     const id = newVisitorId();
     cookies.set(visitorCookie, id, maxAge);
     return id;
@@ -169,9 +180,9 @@ export function createMosaicClient(options: MosaicClientOptions) {
     const out: Record<string, string> = { Accept: 'application/json', ...extra };
     if (options.token) out.Authorization = `Bearer ${options.token}`;
     const id = visitorId();
-    if (id) out['X-Mosaic-Visitor'] = id;
+    if (id) out[VISITOR_HEADER] = id;
     const given = consent();
-    if (given) out['X-Mosaic-Consent'] = given;
+    if (given) out[CONSENT_HEADER] = given;
     return out;
   }
 

@@ -69,19 +69,30 @@ test('the tarball holds the builds, their declarations and nothing else', () => 
       expect.arrayContaining([
         `dist/${build}/client/index.js`,
         `dist/${build}/client/index.d.ts`,
-        // The contracts' types the declarations import are packed beside them.
-        `dist/${build}/contracts/delivery.d.ts`,
-        `dist/${build}/contracts/tracking.d.ts`,
+        `dist/${build}/client/wire-types.d.ts`,
+        // The wire's shared facts (header and cookie names, the visitor id pattern) beside them.
+        `dist/${build}/contracts/wire.js`,
+        `dist/${build}/contracts/wire.d.ts`,
       ])
     );
   }
-  // Edge runtimes have no Node built-ins: the JavaScript loads nothing at all.
+  // Nothing with zod in it: the contracts' schemas stay in the plugin.
+  expect(files.filter((f) => /contracts\/(?!wire\.)/.test(f))).toEqual([]);
+  // Edge runtimes have no Node built-ins: the JavaScript loads its own files and nothing else.
   for (const file of files.filter((f) => f.endsWith('.js'))) {
     const code = fs.readFileSync(path.join(app, 'node_modules', NAME, file), 'utf8');
-    expect({ file, loads: /\brequire\(|^\s*import\s|\bimport\(/m.test(code) }).toEqual({
-      file,
-      loads: false,
-    });
+    const loads = [
+      ...code.matchAll(
+        /\brequire\(\s*["']([^"']+)["']\s*\)|^\s*(?:import|export)\b[^'"]*?\bfrom\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']/gm
+      ),
+    ].map((m) => m[1] ?? m[2] ?? m[3]);
+    const outside = loads.filter(
+      (spec) =>
+        !spec.startsWith('.') || !files.includes(path.posix.join(path.posix.dirname(file), spec))
+    );
+    expect({ file, outside }).toEqual({ file, outside: [] });
+    // Every load is one of those: no `require(name)` built from a variable.
+    expect(code.match(/\brequire\(|\bimport\(/g)?.length ?? 0).toBeLessThanOrEqual(loads.length);
   }
 });
 

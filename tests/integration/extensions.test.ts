@@ -6,6 +6,7 @@
  * Strapi is up, and stay registered for every test: none of them may break a resolution.
  */
 import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
 
 import {
   resolveAssetResponse,
@@ -14,14 +15,16 @@ import {
 } from '../../contracts/delivery';
 import type { MosaicExtensions } from '../../contracts/extensions';
 import { bootStrapi } from './strapi';
-import { parse, wireRequest, type WireResponse } from './wire';
+import { parse, wireRequest, withHookedMeta, type WireResponse } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
 
 let strapi: Core.Strapi;
 let seeded: { chunks: Record<string, string>; personas: Record<string, string> };
-const api = () => wireRequest(strapi.server.httpServer);
+// This file's `afterResolve` hook adds `meta.resolvedBy` to the delivery answers.
+const hooked = { resolvedBy: z.string() };
+const api = () => wireRequest(strapi.server.httpServer, hooked);
 const extensions = () => strapi.plugin('mosaic').service('extensions') as MosaicExtensions;
 
 const chunkOf = (body: ResolveAsset.Response, slot: string, slug: string) =>
@@ -68,7 +71,7 @@ const served = async (slug: string, query = '', headers: Record<string, string> 
   return res;
 };
 const mainSlot = (res: WireResponse) =>
-  parse(resolveAssetResponse, res).data.slots[0].chunks.map((c) => c.slug);
+  parse(withHookedMeta(resolveAssetResponse, hooked), res).data.slots[0].chunks.map((c) => c.slug);
 
 beforeAll(async () => {
   strapi = await bootStrapi('extensions');

@@ -66,12 +66,33 @@ const ROUTES = [
   route('POST', '/mosaic/insights/:documentId/slots/:slotKey/promote', promoteVariantResponse),
 ];
 
+/**
+ * What an app's `afterResolve` hooks add to the delivery answers' `meta` (an extension point:
+ * the contract holds Mosaic's own keys), each key optional.
+ */
+export type HookedMeta = Record<string, z.ZodType>;
+
+type DeliveryAnswer = typeof resolveAssetResponse | typeof getChunkResponse;
+
+/** A delivery answer's contract with the hooks' keys allowed in `meta` (typed as the contract). */
+export function withHookedMeta<S extends DeliveryAnswer>(schema: S, hooked: HookedMeta): S {
+  const meta = schema.shape.meta.extend(z.object(hooked).partial().shape);
+  return schema.extend({ meta }) as unknown as S;
+}
+
 /** The schema a response to `method path` must match, or null when the route has no contract. */
-export function contractOf(method: string, url: string, status: number): z.ZodType | null {
+export function contractOf(
+  method: string,
+  url: string,
+  status: number,
+  hooked: HookedMeta = {}
+): z.ZodType | null {
   const path = new URL(url, 'http://localhost').pathname;
   const known = ROUTES.find((r) => r.method === method.toUpperCase() && r.pattern.test(path));
   if (!known) return null;
-  return status >= 400 ? errorResponse : known.schema;
+  if (status >= 400) return errorResponse;
+  const delivery = known.schema === resolveAssetResponse || known.schema === getChunkResponse;
+  return delivery ? withHookedMeta(known.schema as DeliveryAnswer, hooked) : known.schema;
 }
 
 const isJson = (res: WireResponse) =>
@@ -94,9 +115,14 @@ export function parse<S extends z.ZodType>(schema: S, res: WireResponse): z.outp
 export const parseError = (res: WireResponse) => parse(errorResponse, res);
 
 /** Holds one response to its route's contract (nothing for routes without one). */
-export function checkWire(method: string, url: string, res: WireResponse): void {
+export function checkWire(
+  method: string,
+  url: string,
+  res: WireResponse,
+  hooked: HookedMeta = {}
+): void {
   if (res.status === 204 || res.status === 304 || !isJson(res)) return;
-  const schema = contractOf(method, url, res.status);
+  const schema = contractOf(method, url, res.status, hooked);
   if (!schema) return;
   try {
     parse(schema, res);
@@ -107,8 +133,11 @@ export function checkWire(method: string, url: string, res: WireResponse): void 
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
 
-/** Supertest on `server`, each response held to its route's contract before the test sees it. */
-export function wireRequest(server: Parameters<typeof request>[0]) {
+/**
+ * Supertest on `server`, each response held to its route's contract before the test sees it.
+ * `hooked`: the keys the app's `afterResolve` hooks add to delivery answers' `meta`.
+ */
+export function wireRequest(server: Parameters<typeof request>[0], hooked: HookedMeta = {}) {
   const agent = request(server);
   const checked = {} as Pick<typeof agent, (typeof METHODS)[number]>;
   for (const method of METHODS) {
@@ -118,7 +147,7 @@ export function wireRequest(server: Parameters<typeof request>[0]) {
       // Every `await`, `.then` and `.expect(…)` chain ends in `then`: the check runs there.
       test.then = ((resolve, reject) =>
         then((res) => {
-          checkWire(method, url, res);
+          checkWire(method, url, res, hooked);
           return res;
         }).then(resolve, reject)) as typeof test.then;
       return test;
