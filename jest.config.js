@@ -3,6 +3,8 @@
  * browser tests of the admin panel against one playground server (run alone: `npm run test:e2e`).
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+// The client imports with the `.js` endings its ES module build needs; jest reads the sources.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 
 module.exports = {
   // Booting Strapi on a fresh PostgreSQL or MariaDB database takes a few seconds.
@@ -12,12 +14,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/integration/global-setup.js',
     },

@@ -5,6 +5,39 @@
  * plugin applies it when the app lists `mosaic` among the plugins it documents.
  */
 import type { Core } from '@strapi/strapi';
+import { z } from 'zod';
+
+import { errorResponse } from '../../contracts/common';
+import {
+  deliveredChunkSchema,
+  deliveryQuerySchema,
+  getChunkResponse,
+  resolveAssetResponse,
+  type DeliveryQuery,
+} from '../../contracts/delivery';
+import {
+  behaviourEventSchema,
+  eraseProfileResponse,
+  exportProfileResponse,
+  identifyBody,
+  identifyResponse,
+  trackEventsResponse,
+} from '../../contracts/tracking';
+import {
+  CONSENT_COOKIE,
+  CONSENT_HEADER,
+  CONSENT_VALUES,
+  VISITOR_COOKIE,
+  VISITOR_HEADER,
+  VISITOR_ID_PATTERN,
+} from '../../contracts/wire';
+
+/** A contract's schema in OpenAPI 3.0's dialect of JSON Schema (checks zod runs in code left out). */
+const schemaOf = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string) => ({
@@ -35,32 +68,46 @@ const slug = (what: string) => ({
 
 const error = (description: string) => json(ref('MosaicError'), description);
 
-const DELIVERY_PARAMETERS = [
-  query(
-    'format',
+/** What each delivery parameter does; their types and limits come from the contract. */
+const DELIVERY_PARAMETERS_SAY: Record<Exclude<keyof DeliveryQuery, 'explain'>, string> = {
+  format:
     '`json` (the blocks, for @strapi/blocks-react-renderer), `html`, `markdown`, `text`, or a format the app registered',
-    { type: 'string', default: 'json', example: 'html' }
-  ),
-  query('locale', 'A configured locale; falls back to the default locale', { type: 'string' }),
-  query('persona', "A persona's slug (when the server allows the parameter)"),
-  query('tz', 'IANA time zone for time rules (default UTC)', {
-    type: 'string',
-    example: 'Europe/Berlin',
-  }),
-  query('ref', 'Referrer URL; overrides the Referer header'),
-  ...['source', 'medium', 'campaign', 'term', 'content'].map((part) =>
-    query(`utm_${part}`, `Campaign ${part}`)
-  ),
-];
+  locale: 'A configured locale; falls back to the default locale',
+  persona: "A persona's slug (when the server allows the parameter)",
+  tz: 'IANA time zone for time rules (default UTC)',
+  ref: 'Referrer URL; overrides the Referer header',
+  utm_source: 'Campaign source',
+  utm_medium: 'Campaign medium',
+  utm_campaign: 'Campaign name',
+  utm_term: 'Campaign term',
+  utm_content: 'Campaign content',
+};
+const EXAMPLES: Partial<Record<keyof DeliveryQuery, object>> = {
+  format: { default: 'json', example: 'html' },
+  tz: { example: 'Europe/Berlin' },
+};
+
+const deliveryParameter = (name: keyof DeliveryQuery, description: string) =>
+  query(name, description, {
+    ...schemaOf(deliveryQuerySchema.shape[name].unwrap()),
+    ...EXAMPLES[name],
+  });
+
+const DELIVERY_PARAMETERS = Object.entries(DELIVERY_PARAMETERS_SAY).map(([name, description]) =>
+  deliveryParameter(name as keyof DeliveryQuery, description)
+);
+
+const visitorIdSchema = { type: 'string', pattern: VISITOR_ID_PATTERN.source };
 
 const VISITOR_HEADERS = [
-  header('X-Mosaic-Visitor', 'The visitor id the frontend keeps (else the `mosaic_vid` cookie)', {
+  header(
+    VISITOR_HEADER,
+    `The visitor id the frontend keeps (else the \`${VISITOR_COOKIE}\` cookie)`,
+    visitorIdSchema
+  ),
+  header(CONSENT_HEADER, `Profile consent (else the \`${CONSENT_COOKIE}\` cookie)`, {
     type: 'string',
-    pattern: '^[A-Za-z0-9_-]{8,128}$',
-  }),
-  header('X-Mosaic-Consent', 'Profile consent (else the `mosaic_consent` cookie)', {
-    type: 'string',
-    enum: ['granted', 'denied'],
+    enum: [...CONSENT_VALUES],
   }),
 ];
 
@@ -79,127 +126,15 @@ const CACHING = {
   },
 };
 
-const scalar = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
-
 const schemas = {
-  MosaicError: {
-    type: 'object',
-    properties: {
-      data: { nullable: true, type: 'object' },
-      error: {
-        type: 'object',
-        properties: {
-          status: { type: 'integer' },
-          name: { type: 'string' },
-          message: { type: 'string' },
-          details: { type: 'object' },
-        },
-        required: ['status', 'name', 'message'],
-      },
-    },
-  },
+  MosaicError: schemaOf(errorResponse),
   MosaicDeliveredChunk: {
-    type: 'object',
+    ...schemaOf(deliveredChunkSchema),
     description: 'A chosen chunk; fields the app added to chunks come through as well.',
-    properties: {
-      documentId: { type: 'string' },
-      slug: { type: 'string' },
-      title: { type: 'string' },
-      locale: { type: 'string', nullable: true },
-      content: {
-        description: 'Blocks JSON for `format=json`, a string for the other formats',
-        oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }],
-      },
-    },
-    required: ['documentId', 'slug', 'title', 'locale', 'content'],
-    additionalProperties: true,
   },
-  MosaicAssetResponse: {
-    type: 'object',
-    properties: {
-      data: {
-        type: 'object',
-        properties: {
-          slug: { type: 'string' },
-          locale: { type: 'string', nullable: true },
-          format: { type: 'string' },
-          slots: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                key: { type: 'string' },
-                chunks: { type: 'array', items: ref('MosaicDeliveredChunk') },
-              },
-            },
-          },
-        },
-      },
-      meta: {
-        type: 'object',
-        properties: {
-          persona: { type: 'string', nullable: true },
-          segments: { type: 'array', items: { type: 'string' } },
-          variantKey: { type: 'string' },
-          warnings: { type: 'array', items: { type: 'string' } },
-          contentType: { type: 'string', description: "An app format's media type" },
-          experiments: {
-            type: 'array',
-            description: 'The experiment slots served: key, variant, holdout, bucketed, counted',
-            items: {
-              type: 'object',
-              properties: {
-                key: { type: 'string' },
-                asset: { type: 'string' },
-                slot: { type: 'string' },
-                variant: { type: 'string' },
-                holdout: { type: 'boolean' },
-                bucketed: { type: 'boolean' },
-                counted: { type: 'boolean' },
-              },
-            },
-          },
-          explain: { type: 'object', description: 'With `explain=true`: why each choice' },
-        },
-        required: ['persona', 'segments', 'variantKey'],
-      },
-    },
-  },
-  MosaicChunkResponse: {
-    type: 'object',
-    properties: {
-      data: {
-        allOf: [
-          ref('MosaicDeliveredChunk'),
-          { type: 'object', properties: { format: { type: 'string' } } },
-        ],
-      },
-      meta: {
-        type: 'object',
-        properties: {
-          persona: { type: 'string', nullable: true },
-          variantKey: { type: 'string' },
-          warnings: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
-  },
-  MosaicEvent: {
-    type: 'object',
-    properties: {
-      name: { type: 'string', example: 'view' },
-      asset: { type: 'string' },
-      slot: { type: 'string' },
-      chunk: { type: 'string', description: "A chunk's documentId or slug" },
-      variantKey: { type: 'string' },
-      goal: { type: 'string', description: "A conversion's goal, e.g. signup" },
-      value: { type: 'number' },
-      props: { type: 'object', additionalProperties: scalar, maxProperties: 20 },
-      ts: { oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }] },
-    },
-    required: ['name'],
-    additionalProperties: false,
-  },
+  MosaicAssetResponse: schemaOf(resolveAssetResponse),
+  MosaicChunkResponse: schemaOf(getChunkResponse),
+  MosaicEvent: schemaOf(behaviourEventSchema),
 };
 
 const TAGS = ['Mosaic'];
@@ -218,10 +153,7 @@ const paths = {
           'Add `meta.explain`: the context and why each candidate was chosen. The context shows ' +
             'what the request carried; a stored profile (traits, events, visits, affinity) only ' +
             'to an API token',
-          {
-            type: 'string',
-            enum: ['true', 'false'],
-          }
+          schemaOf(deliveryQuerySchema.shape.explain.unwrap())
         ),
         ...VISITOR_HEADERS,
       ],
@@ -272,23 +204,9 @@ const paths = {
       },
       responses: {
         202: json(
-          {
-            type: 'object',
-            properties: {
-              data: {
-                type: 'object',
-                properties: {
-                  accepted: { type: 'integer' },
-                  profile: { type: 'boolean' },
-                  attributed: {
-                    type: 'integer',
-                    description: 'With conversions: experiment variants credited',
-                  },
-                },
-              },
-            },
-          },
-          'Accepted; `profile` says whether the events went into a profile'
+          schemaOf(trackEventsResponse),
+          'Accepted; `profile` says whether the events went into a profile; `attributed` (with ' +
+            'conversions): experiment variants credited'
         ),
         400: error('Invalid batch: nothing of it was written'),
         413: error('Body larger than eventLog.maxBodyBytes, however it was sent'),
@@ -305,19 +223,12 @@ const paths = {
         required: true,
         content: {
           'application/json': {
-            schema: {
-              type: 'object',
-              properties: {
-                visitorId: { type: 'string' },
-                traits: { type: 'object', additionalProperties: { ...scalar, nullable: true } },
-              },
-              required: ['visitorId', 'traits'],
-            },
+            schema: schemaOf(identifyBody),
           },
         },
       },
       responses: {
-        200: json({ type: 'object' }, 'The traits now on the profile'),
+        200: json(schemaOf(identifyResponse), 'The traits now on the profile'),
         400: error('Bad input'),
         403: error('Not an API token'),
       },
@@ -327,9 +238,9 @@ const paths = {
     parameters: [
       {
         ...header(
-          'X-Mosaic-Visitor',
+          VISITOR_HEADER,
           'The visitor id: in a header, so that it stays out of URLs and request logs',
-          { type: 'string', pattern: '^[A-Za-z0-9_-]{8,128}$' }
+          visitorIdSchema
         ),
         required: true,
       },
@@ -339,8 +250,8 @@ const paths = {
       summary: "Export a visitor's profile (API token only)",
       operationId: 'mosaicExportProfile',
       responses: {
-        200: json({ type: 'object' }, 'The profile'),
-        400: error('No or malformed X-Mosaic-Visitor header'),
+        200: json(schemaOf(exportProfileResponse), 'The profile'),
+        400: error(`No or malformed ${VISITOR_HEADER} header`),
         403: error('Not an API token'),
         404: error('No profile'),
       },
@@ -350,22 +261,25 @@ const paths = {
       summary: 'Erase everything kept about a visitor (API token only)',
       operationId: 'mosaicEraseProfile',
       responses: {
-        200: json({ type: 'object' }, 'Erased'),
-        400: error('No or malformed X-Mosaic-Visitor header'),
+        200: json(schemaOf(eraseProfileResponse), 'Erased'),
+        400: error(`No or malformed ${VISITOR_HEADER} header`),
         403: error('Not an API token'),
         404: error('Nothing kept about this visitor'),
       },
     },
   },
   '/mosaic/profiles/{visitorId}': {
-    parameters: [{ name: 'visitorId', in: 'path', required: true, schema: { type: 'string' } }],
+    parameters: [{ name: 'visitorId', in: 'path', required: true, schema: visitorIdSchema }],
     get: {
       tags: TAGS,
       summary: "Export a visitor's profile (API token only; prefer GET /mosaic/profile)",
       description: 'The id in the path reaches request logs: kept for existing callers.',
       deprecated: true,
       operationId: 'mosaicExportProfileById',
-      responses: { 200: json({ type: 'object' }, 'The profile'), 404: error('No profile') },
+      responses: {
+        200: json(schemaOf(exportProfileResponse), 'The profile'),
+        404: error('No profile'),
+      },
     },
     delete: {
       tags: TAGS,
@@ -374,7 +288,7 @@ const paths = {
       description: 'The id in the path reaches request logs: kept for existing callers.',
       deprecated: true,
       operationId: 'mosaicEraseProfileById',
-      responses: { 200: json({ type: 'object' }, 'Erased'), 404: error('No profile') },
+      responses: { 200: json(schemaOf(eraseProfileResponse), 'Erased'), 404: error('No profile') },
     },
   },
 };
