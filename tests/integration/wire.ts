@@ -92,7 +92,8 @@ export function contractOf(
   if (!known) return null;
   if (status >= 400) return errorResponse;
   const delivery = known.schema === resolveAssetResponse || known.schema === getChunkResponse;
-  return delivery ? withHookedMeta(known.schema as DeliveryAnswer, hooked) : known.schema;
+  if (!delivery || Object.keys(hooked).length === 0) return known.schema;
+  return withHookedMeta(known.schema as DeliveryAnswer, hooked);
 }
 
 const isJson = (res: WireResponse) =>
