@@ -301,7 +301,7 @@ describe('the assembly builder', () => {
     const created = await admin
       .post('/mosaic/assets', { title: 'Spring landing', kind: 'landing-page' })
       .expect(201);
-    const asset: EditorAsset = created.body.data;
+    const asset = parse(adminResponses.createAsset, created).data;
     expect(asset).toEqual(
       expect.objectContaining({ slug: 'spring-landing', status: 'draft', slots: [] })
     );
@@ -383,7 +383,10 @@ describe('the assembly builder', () => {
   describe('refuses a bad save, with the path, and writes nothing', () => {
     let before: EditorAsset;
     beforeAll(async () => {
-      before = (await admin.get(`/mosaic/assets/${ids.assets['company-footer']}`)).body.data;
+      before = parse(
+        adminResponses.getAsset,
+        await admin.get(`/mosaic/assets/${ids.assets['company-footer']}`)
+      ).data;
     });
     afterEach(async () => {
       const after = await admin.get(`/mosaic/assets/${ids.assets['company-footer']}`);
@@ -812,7 +815,7 @@ describe('settings', () => {
   });
 
   it('refuses bad settings with the path and keeps the old ones', async () => {
-    const before = (await admin.get('/mosaic/settings')).body.data;
+    const before = parse(adminResponses.settings, await admin.get('/mosaic/settings')).data;
     const bad: Array<[object, string[]]> = [
       [{ cacheMaxAge: -1 }, ['cacheMaxAge']],
       [{ retentionDays: 0 }, ['retentionDays']],

@@ -10,7 +10,8 @@ import path from 'path';
 import type { Core } from '@strapi/strapi';
 
 import { createMosaicClient, MosaicError, type CookieStore } from '../../client/index';
-import type { ResolveAsset } from '../../contracts/delivery';
+import { getChunkResponse, resolveAssetResponse } from '../../contracts/delivery';
+import { identifyResponse, trackEventsResponse } from '../../contracts/tracking';
 import { bootStrapi } from './strapi';
 import { wireRequest } from './wire';
 
@@ -170,12 +171,14 @@ describe('the typed client', () => {
 
   it('resolves an asset and a chunk as REST does', async () => {
     const client = createMosaicClient({ baseUrl });
-    const body: ResolveAsset.Response = await client.asset('home', {
-      format: 'markdown',
-      persona: 'developer',
-      context: { utm_source: 'twitter' },
-      explain: true,
-    });
+    const body = resolveAssetResponse.parse(
+      await client.asset('home', {
+        format: 'markdown',
+        persona: 'developer',
+        context: { utm_source: 'twitter' },
+        explain: true,
+      })
+    );
     const rest = await api().get(
       '/api/mosaic/assets/home?format=markdown&persona=developer&utm_source=twitter&explain=true'
     );
@@ -183,7 +186,7 @@ describe('the typed client', () => {
     expect(body.meta.segments).toEqual(['from-twitter']);
     expect(body.meta.explain?.persona.source).toBe('param');
 
-    const chunk = await client.chunk('feature-reuse', { format: 'mrkdwn' });
+    const chunk = getChunkResponse.parse(await client.chunk('feature-reuse', { format: 'mrkdwn' }));
     expect(chunk.data.content).toContain('• Emails');
   });
 
@@ -199,7 +202,9 @@ describe('the typed client', () => {
     const cookies = cookieJar();
     const client = createMosaicClient({ baseUrl, cookies, visitorCookie: 'site_vid' });
     expect(client.visitorId()).toBeNull();
-    const anonymous = await client.track({ name: 'view', chunk: 'hero-developer' });
+    const anonymous = trackEventsResponse.parse(
+      await client.track({ name: 'view', chunk: 'hero-developer' })
+    );
     expect(anonymous.data).toEqual({ accepted: 1, profile: false });
     expect(cookies.values.has('site_vid')).toBe(false);
 
@@ -210,11 +215,11 @@ describe('the typed client', () => {
     expect(cookies.values.get('mosaic_consent')).toBe('granted');
 
     for (const chunk of ['hero-developer', 'feature-api', 'cta-developer']) {
-      const tracked = await client.track([{ name: 'view', chunk }]);
+      const tracked = trackEventsResponse.parse(await client.track([{ name: 'view', chunk }]));
       expect(tracked.data).toEqual({ accepted: 1, profile: true });
     }
     // The server knows this visitor by the id the client keeps: a segment of one.
-    const home = await client.asset('home', { explain: true });
+    const home = resolveAssetResponse.parse(await client.asset('home', { explain: true }));
     expect(home.meta.persona).toBe('developer');
     expect(home.meta.explain?.persona.source).toBe('affinity');
 
@@ -232,7 +237,9 @@ describe('the typed client', () => {
     client.setConsent('denied');
     expect(client.visitorId()).toBeNull();
     expect(cookies.values.has('mosaic_vid')).toBe(false);
-    const tracked = await client.track({ name: 'view', chunk: 'feature-api' });
+    const tracked = trackEventsResponse.parse(
+      await client.track({ name: 'view', chunk: 'feature-api' })
+    );
     expect(tracked.data.profile).toBe(false);
   });
 
@@ -284,7 +291,9 @@ describe('the typed client', () => {
     const cookies = cookieJar();
     const client = createMosaicClient({ baseUrl, cookies, token: token.accessKey });
     client.setConsent('granted');
-    const identified = await client.identify({ firstName: 'Ada', plan: 'pro' });
+    const identified = identifyResponse.parse(
+      await client.identify({ firstName: 'Ada', plan: 'pro' })
+    );
     expect(identified.data.traits).toMatchObject({ firstName: 'Ada', plan: 'pro' });
 
     const anonymous = createMosaicClient({ baseUrl, cookies });
