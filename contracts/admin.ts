@@ -217,19 +217,31 @@ export const createSegmentBody = z
   .strict();
 export const updateSegmentBody = z.object(segmentFields).partial().strict();
 
+/** A request header a CDN or proxy sets, by name (compared in lower case, as Node gives them). */
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+  .transform((name) => name.toLowerCase());
+
 /** The settings an admin may change at runtime, over the config file's values. */
 export const mosaicSettingsSchema = z.strictObject({
+  /** Whether `?persona=` may choose the persona (turn off when personas must be earned). */
   allowPersonaParam: z.boolean(),
+  /** `required`: profiles only for visitors who said yes; `implied`: unless they said no. */
   consent: z.enum(['required', 'implied']),
   /** Trusted headers a CDN or proxy sets with the visitor's location. */
   geoHeaders: z
-    .strictObject({ country: z.string(), region: z.string(), city: z.string() })
+    .strictObject({ country: headerName, region: headerName, city: headerName })
     .partial(),
   /** `Cache-Control: max-age` of public answers, in seconds. */
   cacheMaxAge: z.number().int().min(0),
+  /** Profiles and events unseen, and anonymous counters older, than this are purged daily. */
   retentionDays: z.number().int().min(1),
 });
 export type MosaicSettings = z.infer<typeof mosaicSettingsSchema>;
+
+/** PUT /mosaic/settings: any of the settings; an unset one follows the config file. */
+export const settingsBody = mosaicSettingsSchema.partial();
 
 // ---------------------------------------------------------------------------------------------
 // Answers.
@@ -539,7 +551,7 @@ export declare namespace WhereUsed {
 
 export declare namespace Settings {
   export interface Request {
-    body: Partial<MosaicSettings>;
+    body: z.input<typeof settingsBody>;
   }
   export type Response = Answer<'settings'>;
 }

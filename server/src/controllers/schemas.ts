@@ -18,7 +18,7 @@ export {
   testRuleBody,
   updateSegmentBody,
 } from '../../../contracts/admin';
-export { mosaicSettingsSchema } from '../../../contracts/admin';
+export { mosaicSettingsSchema, settingsBody } from '../../../contracts/admin';
 export { deliveryQuerySchema } from '../../../contracts/delivery';
 export { insightsQuery, promoteBody } from '../../../contracts/insights';
 export {
