@@ -22,7 +22,6 @@ import {
   servedValue,
   type ExtraFields,
 } from '../extra-fields';
-import { segmentRules } from '../traits';
 import { getService } from '../utils';
 
 interface RelatedRef {
@@ -165,7 +164,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const compiled = {
         slug,
         priority: segment.priority ?? 0,
-        rule: segmentRules(strapi).compile(segment.rule),
+        rule: getService('rules', strapi).compile(segment.rule),
       };
       compiledRules.set(key, compiled);
       return compiled;

@@ -24,7 +24,6 @@ import {
 } from '../core/context';
 import {
   assemblyVariant,
-  deliverAssembly,
   deliverChunk,
   renderAssembly,
   type DeliveredChunk,
@@ -132,26 +131,41 @@ function fieldsReadBy(
 
 const metaPrint = (meta: object) => JSON.stringify(meta);
 
+/** An asset's `data`: the fields an app added to the asset, then its own and the slots. */
+function assetData(asset: CompiledAsset, format: string, slots: AssetData['slots']): AssetData {
+  return { ...asset.extra, slug: asset.slug, locale: asset.locale, format, slots };
+}
+
 /**
- * Resolves a compiled asset for a context and renders it: what delivery and the preview share.
- * `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate).
+ * An asset answer's `meta` from its resolution: what delivery and the preview both send.
+ * `explain`: the context shown and whether a profile was used (none: no explanation).
  */
-function assemble(
-  asset: CompiledAsset,
-  context: Context,
-  format: Format,
-  now: number,
-  visitorId: string | null = null
-) {
-  const resolution = resolveAsset(asset, context, now, visitorId);
-  const assembly = deliverAssembly(asset, resolution, format, context);
-  const data: AssetDelivery['data'] = {
-    slug: asset.slug,
-    locale: asset.locale,
-    format,
-    slots: assembly.slots,
+function assetMeta(
+  persona: {
+    persona: string | null;
+    requested: string | null;
+    source: PersonaSource | null;
+    known: boolean | null;
+  },
+  resolution: Resolution,
+  variantKey: string,
+  explain: { profile: boolean; context: Context } | null
+): DeliveryMeta {
+  const meta: DeliveryMeta = {
+    persona: persona.persona,
+    segments: resolution.matchedSegments,
+    variantKey,
   };
-  return { resolution, assembly, data };
+  if (explain) {
+    meta.explain = {
+      persona: { requested: persona.requested, source: persona.source, known: persona.known },
+      profile: explain.profile,
+      context: explain.context,
+      segments: resolution.evaluatedSegments,
+      slots: resolution.explain,
+    };
+  }
+  return meta;
 }
 
 const NOT_ENRICHED = { enriched: false, vary: [] as string[] };
@@ -178,13 +192,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ? getService('cache').peek<{ data: AssetData; bytes: Buffer }>(cacheKey)
       : undefined;
     if (cached) return cached;
-    const data: AssetData = {
-      ...asset.extra,
-      slug: asset.slug,
-      locale: asset.locale,
-      format,
-      slots: renderAssembly(resolution, output, context),
-    };
+    const data = assetData(asset, format, renderAssembly(resolution, output, context));
     const rendered = { data, bytes: Buffer.from(JSON.stringify(data)) };
     // The object and its JSON: about three times the JSON's length.
     if (keep) getService('cache').put(cacheKey, rendered, rendered.bytes.length * 3);
@@ -314,7 +322,34 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     resolveLocale,
-    assemble,
+
+    /**
+     * The preview's answer for a reader: resolved, rendered and described as delivery does it,
+     * drafts included, never kept. `forced` segments count as matched.
+     */
+    preview(
+      asset: CompiledAsset,
+      context: Context,
+      format: Format,
+      now: number,
+      persona: string | null
+    ): { data: AssetData; meta: DeliveryMeta } {
+      const resolution = resolveAsset(asset, context, now, null, true);
+      const variant = assemblyVariant(asset, resolution, format, context);
+      const { data } = renderedData(asset, resolution, format, format, context, variant.key, false);
+      const meta = assetMeta(
+        {
+          persona,
+          requested: persona,
+          source: persona ? 'param' : null,
+          known: persona ? true : null,
+        },
+        resolution,
+        variant.key,
+        { profile: false, context }
+      );
+      return { data, meta };
+    },
 
     async asset(request: DeliveryRequest): Promise<AssetDelivery> {
       const extensions = getService('extensions');
@@ -366,11 +401,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
 
-      const meta: DeliveryMeta = {
-        persona: persona.persona,
-        segments: resolution.matchedSegments,
+      const meta = assetMeta(
+        { ...persona, requested: request.facts.query.persona ?? null },
+        resolution,
         variantKey,
-      };
+        request.explain
+          ? {
+              profile: usedProfile,
+              context: request.trusted ? context : requestContext(context),
+            }
+          : null
+      );
       if (warnings.length) meta.warnings = warnings;
       if (resolution.experiments.length) {
         meta.experiments = resolution.experiments.map((e) => ({
@@ -379,19 +420,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }));
       }
       if (typeof output !== 'string') meta.contentType = output.contentType;
-      if (request.explain) {
-        meta.explain = {
-          persona: {
-            requested: request.facts.query.persona ?? null,
-            source: persona.source,
-            known: persona.known,
-          },
-          profile: usedProfile,
-          context: request.trusted ? context : requestContext(context),
-          segments: resolution.evaluatedSegments,
-          slots: resolution.explain,
-        };
-      }
       // Hooks may add to `meta`; `data` is shared by every request of this variant.
       const unhooked = hook ? metaPrint(meta) : '';
       if (hook) await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);

@@ -22,7 +22,6 @@ import type {
 import { UIDS } from '../content-types';
 import { excerpt } from '../core/excerpt';
 import { cycleThrough, whereUsed } from '../core/nesting';
-import { FIELD_OPERATORS } from '../core/rules';
 import { FORMATS } from '../core/types';
 import { declaredTraits } from '../traits';
 import { getService } from '../utils';
@@ -601,7 +600,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           isDefault: l.code === defaultLocale,
         })),
         contextFields: await contextFields(),
-        operators: [...FIELD_OPERATORS],
+        operators: getService('rules', strapi).fieldOperators(),
         formats: [...FORMATS],
       };
     },

@@ -11,6 +11,7 @@ import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
 import redis from './redis';
+import rules from './rules';
 import settings from './settings';
 
 export default {
@@ -27,5 +28,6 @@ export default {
   profiles,
   'rate-limit': rateLimit,
   redis,
+  rules,
   settings,
 };

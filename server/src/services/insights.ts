@@ -15,7 +15,9 @@ import { UIDS } from '../content-types';
 import type { SlotMode } from '../core/assembly';
 import { experimentResult, MIN_IMPRESSIONS } from '../core/stats';
 import { HOLDOUT } from './experiments';
+import type { SlotInput } from './editor';
 import { tableOf } from './profiles';
+import { getService } from '../utils';
 
 interface CandidateDoc {
   chunk?: { documentId: string; slug?: string; title?: string } | null;
@@ -253,7 +255,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const message = `'${variant}' is not a candidate of slot '${slotKey}'`;
         throw new errors.ValidationError(message, { errors: [{ path: ['variant'], message }] });
       }
-      const saved = slots.map((slot) => {
+      // Through the editor's save, which keeps what other features store on slots and candidates.
+      const saved: SlotInput[] = slots.map((slot) => {
         let list = slot.candidates ?? [];
         if (slot === target) list = [list[index], ...list.filter((_, i) => i !== index)];
         return {
@@ -261,22 +264,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           mode: slot === target ? 'first' : (slot.mode ?? 'first'),
           limit: slot.limit ?? null,
           holdout: slot === target ? null : (slot.holdout ?? null),
-          candidates: list.map((c) => ({
-            ...(c.chunk ? { chunk: c.chunk.documentId } : {}),
-            ...(c.asset ? { asset: c.asset.documentId } : {}),
-            weight: c.weight ?? null,
-          })),
+          candidates: list.flatMap((c) => {
+            const type = c.chunk ? 'chunk' : c.asset ? 'asset' : null;
+            const ref = refOf(c);
+            if (!type || !ref) return [];
+            return [
+              {
+                type,
+                documentId: ref.documentId,
+                weight: c.weight == null ? null : Number(c.weight),
+              },
+            ];
+          }),
         };
       });
-      await strapi.documents(UIDS.asset).update({
-        documentId,
-        ...(locale ? { locale } : {}),
-        data: { slots: saved },
-      } as never);
-      await strapi.documents(UIDS.asset).publish({
-        documentId,
-        ...(locale ? { locale } : {}),
-      } as never);
+      const editor = getService('editor');
+      await editor.saveAsset(documentId, locale, { slots: saved });
+      await editor.publishAsset(documentId, locale);
       return { asset: documentId, slot: slotKey, variant, mode: 'first' as const };
     },
   };

@@ -11,10 +11,9 @@ import { UIDS } from '../content-types';
 import type { CompiledAsset } from '../core/assembly';
 import { coverage } from '../core/coverage';
 import { differingSlots, readerContext, withSegments, type ReaderContext } from '../core/preview';
-import { formatRuleIssues, type RuleIssue } from '../core/rules';
 import type { Context, Format } from '../core/types';
 import type { ContentStatus } from './content';
-import { segmentRules } from '../traits';
+import { ruleErrors } from './rules';
 import { getService } from '../utils';
 
 export interface PreviewTarget {
@@ -22,14 +21,6 @@ export interface PreviewTarget {
   locale?: string;
   status?: ContentStatus;
   format?: Format;
-}
-
-/** Rule issues as the admin API reports them: paths from the request body's `rule`. */
-export function ruleErrors(issues: RuleIssue[]) {
-  return issues.map((issue) => ({
-    path: ['rule', ...issue.path.split('.').filter(Boolean)],
-    message: formatRuleIssues([issue]),
-  }));
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -80,31 +71,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const context = readerContext(reader.context ?? {}, now, reader.persona);
     if (locale) context.locale = locale;
     const forced = reader.segments ?? [];
-    const { resolution, assembly, data } = getService('delivery').assemble(
+    const { data, meta } = getService('delivery').preview(
       withSegments(asset, forced),
       context,
       format,
-      now.getTime()
+      now.getTime(),
+      reader.persona ?? null
     );
-    const matched = [...new Set([...forced, ...resolution.matchedSegments])];
+    const { explain } = meta;
     return {
       data,
       meta: {
-        persona: reader.persona ?? null,
-        segments: matched,
-        variantKey: assembly.variantKey,
-        explain: {
-          persona: {
-            requested: reader.persona ?? null,
-            source: reader.persona ? 'param' : null,
-            known: reader.persona ? true : null,
-          },
-          profile: false,
-          context,
-          forcedSegments: forced,
-          segments: resolution.evaluatedSegments,
-          slots: resolution.explain,
-        },
+        ...meta,
+        segments: [...new Set([...forced, ...meta.segments])],
+        explain: explain && { ...explain, forcedSegments: forced },
       },
     };
   }
@@ -142,20 +122,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     validateRule(rule: unknown) {
-      const errors = ruleErrors(segmentRules(strapi).validate(rule));
+      const errors = ruleErrors(getService('rules').validate(rule));
       return { valid: errors.length === 0, errors };
     },
 
     /** Whether `rule` matches a sample context, given as a reader or as raw context fields. */
     testRule(rule: unknown, context: ReaderContext, raw: Partial<Context>) {
-      const issues = segmentRules(strapi).validate(rule);
-      if (issues.length) {
-        throw new errors.ValidationError(formatRuleIssues(issues), { errors: ruleErrors(issues) });
-      }
+      getService('rules').assertValid(rule);
       const now = context?.now ? new Date(context.now) : new Date();
       const sample = { ...readerContext(context ?? {}, now), ...raw };
       return {
-        matches: segmentRules(strapi).compile(rule).test(sample, now.getTime()),
+        matches: getService('rules').compile(rule).test(sample, now.getTime()),
       };
     },
   };
