@@ -9,6 +9,7 @@ import { errors } from '@strapi/utils';
 import type { Context as KoaContext, Next } from 'koa';
 import { z } from 'zod';
 
+import { VISITOR_HEADER } from '../../../contracts/wire';
 import type { MosaicConfig } from '../config';
 import { detectDevice } from '../core/context';
 import type { Conversion } from '../services/experiments';
@@ -266,8 +267,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (ctx.params.visitorId !== undefined) {
       return parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
     }
-    const id = parseVisitorId(ctx.get('X-Mosaic-Visitor'), 'The X-Mosaic-Visitor header');
-    if (!id) throw new errors.ValidationError('Send the visitor id in the X-Mosaic-Visitor header');
+    const id = parseVisitorId(ctx.get(VISITOR_HEADER), `The ${VISITOR_HEADER} header`);
+    if (!id)
+      throw new errors.ValidationError(`Send the visitor id in the ${VISITOR_HEADER} header`);
     return id;
   }
 

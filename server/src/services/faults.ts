@@ -31,7 +31,7 @@ const PERMISSION_MODELS = new Set([
 /** What 503 answers ask clients to wait, in seconds. */
 export const RETRY_AFTER_S = 5;
 /** The answer header saying it was served from memory during an outage. */
-export const STALE_HEADER = 'X-Mosaic-Stale';
+export { STALE_HEADER } from '../../../contracts/wire';
 
 /** Thrown when a request needs the database (to check its credentials) and it is down. */
 export class DatabaseUnavailableError extends Error {
