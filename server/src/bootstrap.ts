@@ -7,6 +7,7 @@ import type { Core } from '@strapi/strapi';
 
 import { ADMIN_ACTION_NAMES } from '../../contracts/wire';
 import { ensureIndexes } from './indexes';
+import { handleOutages } from './middlewares/outage';
 import { getService } from './utils';
 
 const WATCHED = new Set([
@@ -54,6 +55,7 @@ const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await ensureIndexes(strapi);
+  handleOutages(strapi);
   await getService('faults', strapi).bootstrap();
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
   await getService('profiles').bootstrap();

@@ -3,6 +3,8 @@
  * content, hands both to the core, and reports what influenced the answer so the HTTP layer can
  * set caching headers that tell the truth.
  */
+import { createHash } from 'node:crypto';
+
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
@@ -130,6 +132,15 @@ function fieldsReadBy(
 }
 
 const metaPrint = (meta: object) => JSON.stringify(meta);
+
+/** `{"data":…,"meta":…}` around the variant's bytes and this request's meta. */
+const OPEN_DATA = Buffer.from('{"data":');
+const OPEN_META = Buffer.from(',"meta":');
+const CLOSE = Buffer.from('}');
+
+/** A strong validator of these very bytes: answers whose `meta` differs never share one. */
+export const etagOf = (body: Buffer) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
 /** An asset's `data`: the fields an app added to the asset, then its own and the slots. */
 function assetData(asset: CompiledAsset, format: string, slots: AssetData['slots']): AssetData {
@@ -322,6 +333,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     resolveLocale,
+
+    /**
+     * `{"data":…,"meta":…}` as bytes, with their ETag. An answer many readers get alike (the
+     * variant's shared data, the same small meta, nobody's own) is kept whole in the compiled
+     * cache, within its bounds, so that most requests copy nothing; any other is assembled for
+     * its request alone.
+     */
+    answer(delivery: AssetDelivery): { body: Buffer; etag: string } {
+      const { dataBytes, meta, shared, personal } = delivery;
+      const metaJson = JSON.stringify(meta);
+      const keep = shared && !personal && !meta.explain;
+      const cache = getService('cache');
+      const key = `answer:${meta.variantKey}:${metaJson}`;
+      const kept = keep ? cache.peek<{ body: Buffer; etag: string }>(key) : undefined;
+      if (kept) return kept;
+      const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
+      const answer = { body, etag: etagOf(body) };
+      if (keep) cache.put(key, answer, body.length + key.length * 2);
+      return answer;
+    },
 
     /**
      * The preview's answer for a reader: resolved, rendered and described as delivery does it,

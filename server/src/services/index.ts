@@ -13,6 +13,7 @@ import rateLimit from './rate-limit';
 import redis from './redis';
 import rules from './rules';
 import settings from './settings';
+import tracking from './tracking';
 
 export default {
   audience,
@@ -30,4 +31,5 @@ export default {
   redis,
   rules,
   settings,
+  tracking,
 };

@@ -14,7 +14,7 @@ import type {
 import { UIDS } from '../content-types';
 import type { SlotMode } from '../core/assembly';
 import { experimentResult, MIN_IMPRESSIONS } from '../core/stats';
-import { HOLDOUT } from './experiments';
+import { dayOf, HOLDOUT } from './experiments';
 import type { SlotInput } from './editor';
 import { tableOf } from './profiles';
 import { getService } from '../utils';
@@ -49,6 +49,10 @@ const POPULATE = {
     },
   },
 } as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The period the insights page opens on, in days. */
+const DEFAULT_DAYS = 30;
 
 const refOf = (c: CandidateDoc) => c.chunk ?? c.asset ?? null;
 const weightOf = (c: CandidateDoc) =>
@@ -198,10 +202,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   return {
+    /**
+     * An asset's results over a period of days; without `to`, up to `now`'s day, and without
+     * `from`, the `DEFAULT_DAYS` ending on `to`.
+     */
     async report(
       documentId: string,
-      range: { from: string; to: string; goal: string | null }
+      period: { from?: string; to?: string; goal: string | null },
+      now: number
     ): Promise<GetInsights.Response['data']> {
+      const to = period.to ?? dayOf(now);
+      const from =
+        period.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS);
+      if (from > to) {
+        const message = `'from' (${from}) is after 'to' (${to})`;
+        throw new errors.ValidationError(message, { errors: [{ path: ['from'], message }] });
+      }
+      const range = { from, to, goal: period.goal };
       const asset = await loadAsset(documentId);
       const rows = await readRows(documentId, range.from, range.to, range.goal);
       const slots = (asset.slots ?? [])

@@ -10,8 +10,8 @@ import type { Compare, Coverage, PreviewReader } from '../../../contracts/admin'
 import { UIDS } from '../content-types';
 import type { CompiledAsset } from '../core/assembly';
 import { coverage } from '../core/coverage';
-import { differingSlots, readerContext, withSegments, type ReaderContext } from '../core/preview';
-import type { Context, Format } from '../core/types';
+import { differingSlots, readerContext, sampleContext, withSegments } from '../core/preview';
+import type { Format } from '../core/types';
 import type { ContentStatus } from './content';
 import { ruleErrors } from './rules';
 import { getService } from '../utils';
@@ -126,13 +126,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { valid: errors.length === 0, errors };
     },
 
-    /** Whether `rule` matches a sample context, given as a reader or as raw context fields. */
-    testRule(rule: unknown, context: ReaderContext, raw: Partial<Context>) {
+    /** Whether `rule` matches a sample context, given as a reader and as raw context fields. */
+    testRule(rule: unknown, sample: Record<string, unknown>) {
       getService('rules').assertValid(rule);
-      const now = context?.now ? new Date(context.now) : new Date();
-      const sample = { ...readerContext(context ?? {}, now), ...raw };
+      const now = typeof sample.now === 'string' ? new Date(sample.now) : new Date();
       return {
-        matches: getService('rules').compile(rule).test(sample, now.getTime()),
+        matches: getService('rules').compile(rule).test(sampleContext(sample, now), now.getTime()),
       };
     },
   };

@@ -9,12 +9,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 
 import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
 import type { Context } from '../core/types';
-import { declaredTraits, traitAttribute } from '../traits';
+import { declaredTraits, fitsTraitType, traitAttribute } from '../traits';
 import { getService } from '../utils';
 
 /** A new visit starts after this long without a request. */
@@ -559,7 +560,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     settled,
 
     /** Merges trusted traits into the profile (API token only, checked by the route). */
+    /** Sets trusted traits; a declared trait must fit its type (null clears it), checked first. */
     async identify(visitorId: string, traits: Record<string, unknown>, now: number) {
+      const declared = declaredTraits(strapi);
+      for (const [name, value] of Object.entries(traits)) {
+        const type = declared[name];
+        if (type && !fitsTraitType(value, type)) {
+          const message = `must be a ${type} (or null)`;
+          throw new errors.ValidationError(`traits.${name}: ${message}`, {
+            errors: [{ path: ['traits', name], message }],
+          });
+        }
+      }
       const visitorHash = hash(visitorId);
       const { profiles } = tables();
       const c = profiles.column;
@@ -573,7 +585,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const merged = { ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}), ...traits };
         for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
         // Declared traits also go to their own columns, where audience estimates count them.
-        const declared = declaredTraits(strapi);
         const columns: Record<string, unknown> = {};
         for (const [name, value] of Object.entries(traits)) {
           const type = declared[name];
