@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
+import type { ResolveHookContext } from '../../../contracts/extensions';
+
 import {
   resolveAsset,
   type CompiledAsset,
@@ -181,6 +183,23 @@ function assetMeta(
 
 const NOT_ENRICHED = { enriched: false, vary: [] as string[] };
 
+/** A request made ready to resolve (see `open` below). */
+interface Opening {
+  /** The request as served: a crawler's without its visitor id and consent. */
+  request: DeliveryRequest;
+  /** Whether it is a crawler's, served as an anonymous reader's. */
+  bot: boolean;
+  context: Context;
+  headerSources: BuiltContext['headerSources'];
+  /** Whether the visitor's stored profile joined the context. */
+  usedProfile: boolean;
+  persona: ReturnType<typeof choosePersona> & { known: boolean | null };
+  warnings: string[];
+  enrichment: Enrichment;
+  /** What the hooks were handed: null when none is registered. */
+  hook: ResolveHookContext | null;
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * The asset's data for a resolution. Equal variant keys, equal bodies: in a built-in format each
@@ -331,6 +350,58 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return buildContext(facts, geoHeaders);
   }
 
+  /**
+   * What both routes do before resolving: the request's context (a crawler's request is served
+   * as an anonymous reader's), the visitor's profile, what enrichers add, the persona and the
+   * locale, then the beforeResolve hooks. Each step waits only when there is something to wait
+   * for: an anonymous request with no enricher or hook registered gets its opening as it is, not
+   * a promise, and runs through without a pause.
+   */
+  function open(
+    kind: 'asset' | 'chunk',
+    sent: DeliveryRequest,
+    locale: string | null,
+    personas: Set<string>
+  ): Opening | Promise<Opening> {
+    const { context, headerSources } = buildRequestContext(sent.facts);
+    const request = unlessBot(sent, context);
+    const usedProfile = profileWanted(request);
+    const start = { request, bot: request !== sent, context, headerSources, usedProfile };
+    const extensions = getService('extensions');
+    if (!usedProfile && !extensions.enriching() && !extensions.hooked()) {
+      return {
+        ...start,
+        ...personaAndLocale(start, [], locale, personas),
+        enrichment: NOT_ENRICHED,
+        hook: null,
+      };
+    }
+    return (async (): Promise<Opening> => {
+      const warnings: string[] = [];
+      if (usedProfile) await addProfile(context, request, warnings);
+      const enrichment = extensions.enriching()
+        ? await extensions.enrich(context, enricherInput(kind, request))
+        : NOT_ENRICHED;
+      const chosen = personaAndLocale(start, warnings, locale, personas);
+      const hook = extensions.hooked()
+        ? await extensions.beforeResolveHooks(kind, request, locale, context)
+        : null;
+      return { ...start, ...chosen, enrichment, hook };
+    })();
+  }
+
+  function personaAndLocale(
+    { request, context }: { request: DeliveryRequest; context: Context },
+    warnings: string[],
+    locale: string | null,
+    personas: Set<string>
+  ) {
+    const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
+    if (persona.persona) context.persona = persona.persona;
+    if (locale) context.locale = locale;
+    return { persona, warnings };
+  }
+
   return {
     resolveLocale,
 
@@ -382,32 +453,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return { data, meta };
     },
 
-    async asset(request: DeliveryRequest): Promise<AssetDelivery> {
+    async asset(sent: DeliveryRequest): Promise<AssetDelivery> {
       const extensions = getService('extensions');
-      const output = extensions.outputFormat(request.format);
-      const { locale, asset, personas } = await assetInputs(
-        request.slug,
-        request.facts.query.locale
-      );
-      if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
+      const output = extensions.outputFormat(sent.format);
+      const { locale, asset, personas } = await assetInputs(sent.slug, sent.facts.query.locale);
+      if (!asset) throw new errors.NotFoundError(`No published asset with slug '${sent.slug}'`);
 
-      const { context, headerSources } = buildRequestContext(request.facts);
-      const sent = request;
-      request = unlessBot(request, context);
-      // Each step below waits only when there is something to wait for: an anonymous resolve of
-      // cached content, with no enricher or hook registered, runs through without a pause.
-      const usedProfile = profileWanted(request);
-      const warnings: string[] = [];
-      if (usedProfile) await addProfile(context, request, warnings);
-      const enrichment = extensions.enriching()
-        ? await extensions.enrich(context, enricherInput('asset', request))
-        : NOT_ENRICHED;
-      const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
-      if (persona.persona) context.persona = persona.persona;
-      if (locale) context.locale = locale;
-      const hook = extensions.hooked()
-        ? await extensions.beforeResolveHooks('asset', request, locale, context)
-        : null;
+      const opening = open('asset', sent, locale, personas);
+      const {
+        request,
+        bot,
+        context,
+        headerSources,
+        usedProfile,
+        persona,
+        warnings,
+        enrichment,
+        hook,
+      } = opening instanceof Promise ? await opening : opening;
 
       const now = request.facts.now.getTime();
       const resolution = resolveAsset(asset, context, now, request.visitor.id, request.explain);
@@ -458,7 +521,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const read = new Set([...resolution.fieldsRead, ...variant.fieldsRead]);
       if (resolution.experiments.length) read.add('visitor');
       // A crawler's id was ignored because of its user agent.
-      if (request !== sent) read.add('device');
+      if (bot) read.add('device');
       const whole =
         request.explain ||
         typeof output !== 'string' ||
@@ -481,23 +544,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    async chunk(request: DeliveryRequest) {
+    async chunk(sent: DeliveryRequest) {
       const extensions = getService('extensions');
-      const output = extensions.outputFormat(request.format);
-      const locale = await resolveLocale(request.facts.query.locale);
-      const chunk = await getService('content').chunk(request.slug, locale);
-      if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
-      const { context, headerSources } = buildRequestContext(request.facts);
-      const sent = request;
-      request = unlessBot(request, context);
-      const warnings: string[] = [];
-      if (profileWanted(request)) await addProfile(context, request, warnings);
-      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
+      const output = extensions.outputFormat(sent.format);
+      const locale = await resolveLocale(sent.facts.query.locale);
+      const chunk = await getService('content').chunk(sent.slug, locale);
+      if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${sent.slug}'`);
       const known = await getService('content').personaSlugs();
-      const persona = resolvePersona(request.facts.query.persona, context, warnings, known);
-      if (persona.persona) context.persona = persona.persona;
-      if (locale) context.locale = locale;
-      const hook = await extensions.beforeResolveHooks('chunk', request, locale, context);
+      const opening = open('chunk', sent, locale, known);
+      const { request, bot, context, headerSources, persona, warnings, enrichment, hook } =
+        opening instanceof Promise ? await opening : opening;
       const delivered = extensions.render(() => deliverChunk(chunk, output, context));
       const data = { ...delivered.chunk, format: request.format };
       const meta: Record<string, unknown> & { persona: string | null; variantKey: string } = {
@@ -506,12 +562,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...(warnings.length ? { warnings } : {}),
         ...(typeof output !== 'string' ? { contentType: output.contentType } : {}),
       };
-      const unhooked = extensions.hooked() ? metaPrint(meta) : '';
-      await extensions.afterResolveHooks({ data, meta }, hook);
-      const whole = typeof output !== 'string' || (unhooked !== '' && metaPrint(meta) !== unhooked);
+      const unhooked = hook ? metaPrint(meta) : '';
+      if (hook) await extensions.afterResolveHooks({ data, meta }, hook);
+      const whole = typeof output !== 'string' || (hook !== null && metaPrint(meta) !== unhooked);
       const read = new Set(delivered.fieldsRead);
       // A crawler's id was ignored because of its user agent.
-      if (request !== sent) read.add('device');
+      if (bot) read.add('device');
       return {
         data,
         meta,
