@@ -2,8 +2,9 @@
  * Facts that live in one place on the server (issue #14), held on the playground app: one rule
  * entry point (the app's `$semverGte` is valid wherever a rule is checked, listed in the taxonomy,
  * and every route reports a rule's faults with the same paths), one assembly path (the preview
- * serves an app's asset fields as delivery does), and one slot writer (promoting a winner keeps
- * what an app stores on slots and candidates, as the editor's save does).
+ * serves an app's asset fields as delivery does), one slot writer (promoting a winner keeps what
+ * an app stores on slots and candidates, as the editor's save does), and one visit-count rule
+ * (the count a resolve serves is the count the database stores).
  */
 import type { Core } from '@strapi/strapi';
 import request from 'supertest';
@@ -187,5 +188,25 @@ describe('one assembly path and one slot writer', () => {
         candidates: [['cta-developer', 'footer cta']],
       },
     ]);
+  });
+});
+
+describe('one visit-count rule', () => {
+  it('stores the visits a resolve counted, within and across the session gap', async () => {
+    const profiles = strapi.plugin('mosaic').service('profiles');
+    const minute = 60 * 1000;
+    const start = Date.parse('2026-06-01T12:00:00Z');
+    const visitor = 'visit-rule-0001';
+    // A profile that events created (no visit yet), then requests 1, 29, 31 and 90 minutes apart.
+    await profiles.track(visitor, [{ name: 'view', ts: start - minute }], start - minute);
+    const counted: number[] = [];
+    const stored: number[] = [];
+    for (const at of [0, 1, 30, 61, 151].map((m) => start + m * minute)) {
+      counted.push((await profiles.forResolve(visitor, at)).visitor.visits);
+      await profiles.settled();
+      stored.push((await profiles.exportProfile(visitor)).visits);
+    }
+    expect(counted).toEqual([1, 1, 1, 2, 3]);
+    expect(stored).toEqual(counted);
   });
 });

@@ -14,12 +14,11 @@ import { errors } from '@strapi/utils';
 import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
+import { NEW_VISIT_WHEN, visitsAt } from '../core/visits';
 import type { Context } from '../core/types';
 import { declaredTraits, fitsTraitType, traitAttribute } from '../traits';
 import { getService } from '../utils';
 
-/** A new visit starts after this long without a request. */
-const SESSION_GAP_MS = 30 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface TrackedEvent {
@@ -184,21 +183,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const update: Record<string, unknown> = {};
     // MySQL applies assignments in order: `visits` must read last_seen before it moves.
     if (change.visit) {
-      // A profile its events or traits created has had no visit yet: the first one counts.
-      update[c('visits')] = trx.raw(
-        'CASE WHEN ??.?? < ? OR ??.?? = 0 THEN ??.?? + 1 ELSE ??.?? END',
-        [
-          profiles.name,
-          c('lastSeen'),
-          new Date(now - SESSION_GAP_MS),
-          profiles.name,
-          c('visits'),
-          profiles.name,
-          c('visits'),
-          profiles.name,
-          c('visits'),
-        ]
-      );
+      // The rule of core/visits.ts, as SQL over the stored row.
+      const when = NEW_VISIT_WHEN.map(({ op }) => `??.?? ${op} ?`).join(' OR ');
+      const bindings = NEW_VISIT_WHEN.flatMap(({ field, value, instant }) => [
+        profiles.name,
+        c(field),
+        instant ? new Date(value(now)) : value(now),
+      ]);
+      update[c('visits')] = trx.raw(`CASE WHEN ${when} THEN ??.?? + 1 ELSE ??.?? END`, [
+        ...bindings,
+        profiles.name,
+        c('visits'),
+        profiles.name,
+        c('visits'),
+      ]);
     }
     if (events) update[c('eventCount')] = plus(profiles.name, c('eventCount'), events);
     update[c('lastSeen')] = at;
@@ -519,13 +517,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       enqueue({ visitorHash, events: [], now, visit: true, done: visitFailed });
       const profile = read?.profile;
       const events = read?.events ?? [];
-      // As the upsert counts it: a new profile has had one visit, a known one gains one per gap.
-      const visits = !profile
-        ? 1
-        : (profile.lastSeen !== null && profile.lastSeen < now - SESSION_GAP_MS) ||
-            profile.visits === 0
-          ? profile.visits + 1
-          : profile.visits;
+      // As the upsert will count it.
+      const visits = visitsAt(profile ?? null, now);
       const { halfLifeDays, saturation } = config().affinity;
       return {
         visitor: {
