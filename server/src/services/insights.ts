@@ -16,7 +16,7 @@ import type { SlotMode } from '../core/assembly';
 import { experimentResult, MIN_IMPRESSIONS } from '../core/stats';
 import { dayOf, HOLDOUT } from './experiments';
 import type { SlotInput } from './editor';
-import { tableOf } from './profiles';
+import { documents, tableOf } from '../data';
 import { getService } from '../utils';
 
 interface CandidateDoc {
@@ -79,11 +79,11 @@ function csvField(value: unknown): string {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   async function loadAsset(documentId: string, locale?: string): Promise<AssetDoc> {
-    const doc = (await strapi.documents(UIDS.asset).findOne({
+    const doc = await documents(strapi, UIDS.asset).findOne<AssetDoc>({
       documentId,
       ...(locale ? { locale } : {}),
       populate: POPULATE,
-    } as never)) as unknown as AssetDoc | null;
+    });
     if (!doc) throw new errors.NotFoundError(`No asset with documentId '${documentId}'`);
     return doc;
   }

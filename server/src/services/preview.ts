@@ -8,6 +8,7 @@ import { errors } from '@strapi/utils';
 
 import type { Compare, Coverage, PreviewReader } from '../../../contracts/admin';
 import { UIDS } from '../content-types';
+import { documents } from '../data';
 import type { CompiledAsset } from '../core/assembly';
 import { coverage } from '../core/coverage';
 import { differingSlots, readerContext, sampleContext, withSegments } from '../core/preview';
@@ -37,9 +38,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function segmentSlugs(): Promise<Set<string>> {
-    const rows = (await strapi.documents(UIDS.segment).findMany({
+    const rows = await documents(strapi, UIDS.segment).findMany<{ slug: string }>({
       fields: ['slug'],
-    } as never)) as unknown as Array<{ slug: string }>;
+    });
     return new Set(rows.map((r) => r.slug));
   }
 
@@ -113,9 +114,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async coverage(target: PreviewTarget): Promise<Coverage.Response['data']> {
       const { asset } = await load(target);
-      const segments = (await strapi.documents(UIDS.segment).findMany({
-        fields: ['slug', 'rule'],
-      } as never)) as unknown as Array<{ slug: string; rule: unknown }>;
+      const segments = await documents(strapi, UIDS.segment).findMany<{
+        slug: string;
+        rule: unknown;
+      }>({ fields: ['slug', 'rule'] });
       const personas = [...(await getService('content').personaSlugs())].sort();
       const rules = new Map(segments.map((s) => [s.slug, s.rule]));
       return coverage(asset, personas, rules, Date.now()) as Coverage.Response['data'];

@@ -13,6 +13,7 @@ import { errors } from '@strapi/utils';
 
 import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
+import { tableOf, withRetry, type Knex } from '../data';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
 import { NEW_VISIT_WHEN, visitsAt } from '../core/visits';
 import type { Context } from '../core/types';
@@ -72,23 +73,6 @@ export interface ProfileExport {
   events: TrackedEvent[];
 }
 
-export type Knex = Core.Strapi['db']['connection'];
-
-/** Table and column names as Strapi mapped them, so queries follow whatever naming it uses. */
-export function tableOf(strapi: Core.Strapi, uid: string) {
-  const meta = strapi.db.metadata.get(uid as never);
-  const column = (attribute: string) =>
-    (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
-  /** Strapi's own timestamp columns, filled as its query layer would fill them. */
-  const stamps = (at: Date) =>
-    Object.fromEntries(
-      ['createdAt', 'updatedAt', 'publishedAt']
-        .filter((attribute) => attribute in meta.attributes)
-        .map((attribute) => [column(attribute), at])
-    );
-  return { name: meta.tableName, column, stamps };
-}
-
 const parseJson = <T>(value: unknown, fallback: T): T => {
   if (value === null || value === undefined) return fallback;
   if (typeof value !== 'string') return value as T;
@@ -106,22 +90,6 @@ const toMillis = (value: unknown): number | null => {
   const n = Number(value);
   return Number.isFinite(n) && /^\d+$/.test(String(value)) ? n : Date.parse(String(value));
 };
-
-/** Deadlocks and busy databases under concurrent writes for one visitor: the batch is retried. */
-const RETRYABLE =
-  /deadlock|SQLITE_BUSY|40P01|40001|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|could not serialize/i;
-
-export async function withRetry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`;
-      if (attempt >= attempts || !RETRYABLE.test(text)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
-}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
@@ -161,10 +129,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return createHmac('sha256', secret).update(visitorId).digest('hex');
   }
 
-  /** `table.column + n`, qualified so PostgreSQL reads the stored row, not the proposed one. */
-  const plus = (table: string, column: string, n: number) =>
-    knex().raw('??.?? + ?', [table, column, n]);
-
   /**
    * Creates or updates a visitor's profile in one atomic upsert: concurrent requests for the same
    * visitor serialise on its row instead of racing between a read and a write, or deadlocking
@@ -198,7 +162,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         c('visits'),
       ]);
     }
-    if (events) update[c('eventCount')] = plus(profiles.name, c('eventCount'), events);
+    if (events) update[c('eventCount')] = profiles.plus('eventCount', events);
     update[c('lastSeen')] = at;
     await trx(profiles.name)
       .insert({
@@ -251,7 +215,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         })
         .onConflict(counters.column('key'))
         .merge({
-          [counters.column('count')]: plus(counters.name, counters.column('count'), count),
+          [counters.column('count')]: counters.plus('count', count),
         });
     }
   }
