@@ -5,7 +5,9 @@
  */
 import type { Core } from '@strapi/strapi';
 
+import { ADMIN_ACTION_NAMES } from '../../contracts/wire';
 import { ensureIndexes } from './indexes';
+import { handleOutages } from './middlewares/outage';
 import { getService } from './utils';
 
 const WATCHED = new Set([
@@ -41,20 +43,21 @@ function concernsMosaic(event: { model: { uid: string }; params?: unknown; resul
 }
 
 /** Admin RBAC actions: who may use Mosaic's admin pages and routes. */
-const ADMIN_ACTIONS = [
-  { uid: 'read', displayName: 'Read assets, the library, coverage, where-used and rule checks' },
-  { uid: 'edit', displayName: 'Build, save and publish assets; save segment rules' },
-  { uid: 'preview', displayName: 'Preview assets as any reader, drafts included' },
-  { uid: 'settings', displayName: 'Read and change settings; cache statistics' },
-].map((action) => ({ ...action, section: 'plugins', pluginName: 'mosaic' }));
+const PERMISSION_ACTIONS = Object.entries(ADMIN_ACTION_NAMES).map(([uid, displayName]) => ({
+  uid,
+  displayName,
+  section: 'plugins',
+  pluginName: 'mosaic',
+}));
 
 /** Daily, at a quiet hour: profiles, events and counters past the retention period go. */
 const RETENTION_RULE = '17 3 * * *';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await ensureIndexes(strapi);
+  handleOutages(strapi);
   await getService('faults', strapi).bootstrap();
-  await strapi.service('admin::permission').actionProvider.registerMany(ADMIN_ACTIONS);
+  await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
   await getService('profiles').bootstrap();
   await getService('settings').load();
   strapi.cron.add({

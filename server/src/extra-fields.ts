@@ -8,14 +8,9 @@
 import type { Core } from '@strapi/strapi';
 
 import type { MosaicConfig } from './config';
+import { attributesOf, type SchemaAttribute } from './data';
 
-type Attribute = {
-  type: string;
-  private?: boolean;
-  target?: string;
-  component?: string;
-  components?: string[];
-};
+type Attribute = SchemaAttribute;
 type Attributes = Record<string, Attribute>;
 type Populate = Record<string, unknown>;
 
@@ -50,7 +45,7 @@ export function extraFieldsOf(
   own: ReadonlySet<string>,
   requested: Populate = {}
 ): ExtraFields {
-  const attributes = strapi.contentType(uid as never).attributes as unknown as Attributes;
+  const attributes = attributesOf(strapi, uid) ?? {};
   for (const name of Object.keys(requested)) {
     if (!attributes[name] || own.has(name)) {
       strapi.log.warn(
@@ -70,9 +65,7 @@ export function extraFieldsOf(
 }
 
 function componentPopulate(strapi: Core.Strapi, uid: string, depth: number) {
-  const attributes = strapi.components[uid as never]?.attributes as unknown as
-    | Attributes
-    | undefined;
+  const attributes = attributesOf(strapi, uid);
   if (!attributes) return true;
   const fields: string[] = [];
   const populate: Populate = {};
@@ -122,12 +115,12 @@ export function extraFieldModels(
       for (const component of components) {
         if (models.has(component)) continue;
         models.add(component);
-        const schema = strapi.components[component as never]?.attributes as unknown;
-        if (schema) visit(schema as Attributes, new Set());
+        const schema = attributesOf(strapi, component);
+        if (schema) visit(schema, new Set());
       }
     }
   };
-  visit(strapi.contentType(uid as never).attributes as unknown as Attributes, own);
+  visit(attributesOf(strapi, uid) ?? {}, own);
   return [...models];
 }
 

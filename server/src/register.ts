@@ -13,12 +13,12 @@ import upperFirst from 'lodash/upperFirst';
 
 import { components, UIDS } from './content-types';
 import { trackingBodyGuard } from './controllers/tracking';
-import { formatRuleIssues } from './core/rules';
 import { validateExperimentSlots } from './core/slots';
 import { registerGraphQL } from './graphql';
 import { registerOpenApi } from './openapi';
 import { VISITOR_HEADERS } from './core/context';
-import { registerTraitColumns, segmentRules } from './traits';
+import { registerTraitColumns } from './traits';
+import { getService } from './utils';
 
 function registerComponents(strapi: Core.Strapi) {
   for (const [uid, schema] of Object.entries(components)) {
@@ -43,19 +43,10 @@ function validateSegmentsOnSave(strapi: Core.Strapi) {
     }
     const data = (ctx.params as { data?: Record<string, unknown> }).data;
     if (data && 'rule' in data) {
-      const issues = segmentRules(strapi).validate(data.rule);
-      if (issues.length) {
-        const name = String(
-          data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new'
-        );
-        throw new errors.ValidationError(`segment '${name}': ${formatRuleIssues(issues)}`, {
-          errors: issues.map((issue) => ({
-            path: ['rule', ...issue.path.split('.').filter(Boolean)],
-            message: issue.message,
-            name: 'ValidationError',
-          })),
-        });
-      }
+      const name = String(
+        data.slug ?? data.name ?? (ctx.params as { documentId?: string }).documentId ?? 'new'
+      );
+      getService('rules', strapi).assertValid(data.rule, `segment '${name}'`);
     }
     return next();
   });

@@ -9,9 +9,7 @@ import upperFirst from 'lodash/upperFirst';
 import type { MosaicConfig } from './config';
 import { UIDS } from './content-types';
 import { parseInstant } from './core/instants';
-import { compileRule, DEFAULT_RULE_LIMITS, validateRule } from './core/rules';
-import { CONTEXT_FIELDS, CONTEXT_FIELD_TYPES, type FieldTypes } from './core/types';
-import { getService } from './utils';
+import { CONTEXT_FIELD_TYPES, type FieldTypes } from './core/types';
 
 export type TraitType = MosaicConfig['traits'][string];
 
@@ -22,30 +20,12 @@ export function declaredTraits(strapi: Core.Strapi): Record<string, TraitType> {
 }
 
 /** The types segment rules read fields with: the context's own and the declared traits'. */
-function ruleFieldTypes(strapi: Core.Strapi): FieldTypes {
+export function ruleFieldTypes(strapi: Core.Strapi): FieldTypes {
   const traits = Object.entries(declaredTraits(strapi)).map(([name, type]) => [
     `traits.${name}`,
     type,
   ]);
   return { ...CONTEXT_FIELD_TYPES, ...Object.fromEntries(traits) };
-}
-
-/**
- * Segment rules as this app reads them, for every place that saves, counts, tests or serves one:
- * the context's fields, the app's operators, and the declared types of traits.
- */
-export function segmentRules(strapi: Core.Strapi) {
-  const settings = () =>
-    [
-      DEFAULT_RULE_LIMITS,
-      CONTEXT_FIELDS,
-      getService('extensions', strapi).operators(),
-      ruleFieldTypes(strapi),
-    ] as const;
-  return {
-    validate: (rule: unknown) => validateRule(rule, ...settings()),
-    compile: (rule: unknown) => compileRule(rule, ...settings()),
-  };
 }
 
 export function registerTraitColumns(strapi: Core.Strapi) {

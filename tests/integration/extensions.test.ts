@@ -267,7 +267,7 @@ describe('the $semverGte operator', () => {
         errors: [
           expect.objectContaining({
             path: ['rule', 'utm', 'content', '$semverGte'],
-            message: 'must be a version such as "2.1.0"',
+            message: 'rule.utm.content.$semverGte must be a version such as "2.1.0"',
           }),
         ],
       },

@@ -29,8 +29,14 @@ async function freshDatabase(name: string) {
   await freshMysqlDatabase(process.env.DATABASE_NAME);
 }
 
-/** Boots a Strapi with Mosaic on a fresh database named after the test file. */
-export async function bootStrapi(name: string): Promise<Core.Strapi> {
+/**
+ * Boots a Strapi with Mosaic on a fresh database named after the test file. `beforeBootstrap`
+ * runs after every register, before the database schema is built (e.g. to add an app's field).
+ */
+export async function bootStrapi(
+  name: string,
+  beforeBootstrap?: (strapi: Core.Strapi) => void
+): Promise<Core.Strapi> {
   await freshDatabase(name.replace(/[^a-z0-9]/gi, '_').toLowerCase());
   process.env.CRON_ENABLED = 'false';
   // The suites send bursts from one address on purpose; the limit itself has its own test.
@@ -42,7 +48,10 @@ export async function bootStrapi(name: string): Promise<Core.Strapi> {
     distDir,
     autoReload: false,
     serveAdminPanel: false,
-  }).load();
+  }).register();
+  beforeBootstrap?.(strapi);
+  await strapi.bootstrap();
+  strapi.isLoaded = true;
   if (!strapi.plugin('mosaic')) throw new Error('Mosaic did not load: is dist/server built?');
   strapi.server.mount();
   // One listening socket for the whole file; supertest would otherwise open one per request.

@@ -5,10 +5,9 @@
 import type { Context as KoaContext } from 'koa';
 
 import { getService } from '../utils';
+import { bodyOf } from './http';
 import { parseInput } from '../validation';
 import { createSegmentBody, paramsSchema, updateSegmentBody } from './schemas';
-
-const bodyOf = (ctx: KoaContext) => (ctx.request as unknown as { body?: unknown }).body;
 
 export default () => ({
   async cacheStats(ctx: KoaContext) {

@@ -5,24 +5,17 @@
  * from memory during a database outage says so (`meta.stale`, `X-Mosaic-Stale`) and may be kept
  * by nobody.
  */
-import { createHash } from 'node:crypto';
-
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
 
+import { STALE_HEADER } from '../../../contracts/wire';
 import type { RequestFacts } from '../core/context';
 import { parseDeliveryQuery } from '../core/query';
 import { isApiTokenRequest } from '../policies';
-import type { AssetDelivery, DeliveryRequest } from '../services/delivery';
+import { etagOf, type DeliveryRequest } from '../services/delivery';
 import { FormatRenderError } from '../services/extensions';
-import { STALE_HEADER } from '../services/faults';
 import { getService } from '../utils';
 import { visitorOf } from './visitor';
-
-/** `{"data":…,"meta":…}` around the variant's bytes and this request's meta. */
-const OPEN_DATA = Buffer.from('{"data":');
-const OPEN_META = Buffer.from(',"meta":');
-const CLOSE = Buffer.from('}');
 
 function parseQuery(query: unknown) {
   const parsed = parseDeliveryQuery(query);
@@ -59,29 +52,6 @@ export function deliveryRequest(ctx: KoaContext, slug: string, query: unknown): 
     visitor: visitorOf(ctx),
     trusted: isApiTokenRequest(ctx),
   };
-}
-
-/** A strong validator of these very bytes: answers whose `meta` differs never share one. */
-const etagOf = (body: Buffer) =>
-  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-
-/**
- * `{"data":…,"meta":…}` as bytes. An answer many readers get alike (the variant's shared data, the
- * same small meta, nobody's own) is kept whole in the compiled cache, within its bounds, so that
- * most requests copy nothing; any other is assembled for its request alone.
- */
-function answerBytes(delivery: AssetDelivery): { body: Buffer; etag: string } {
-  const { dataBytes, meta, shared, personal } = delivery;
-  const metaJson = JSON.stringify(meta);
-  const keep = shared && !personal && !meta.explain;
-  const cache = getService('cache');
-  const key = `answer:${meta.variantKey}:${metaJson}`;
-  const kept = keep ? cache.peek<{ body: Buffer; etag: string }>(key) : undefined;
-  if (kept) return kept;
-  const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
-  const answer = { body, etag: etagOf(body) };
-  if (keep) cache.put(key, answer, body.length + key.length * 2);
-  return answer;
 }
 
 /** Whether the answer was served from memory while the database was unreachable: it says so. */
@@ -125,12 +95,12 @@ export default () => {
       await deliver();
     } catch (error) {
       if (!(error instanceof FormatRenderError)) throw error;
-      ctx.status = error.status;
+      ctx.status = 500;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = {
         data: null,
         error: {
-          status: error.status,
+          status: 500,
           name: error.name,
           message: error.message,
           details: error.details,
@@ -145,7 +115,7 @@ export default () => {
         const delivery = await getService('delivery').asset(requestOf(ctx));
         if (servedStale(ctx)) delivery.meta.stale = true;
         // The variant's data was serialised once; only the small meta is serialised per request.
-        respond(ctx, answerBytes(delivery), delivery.varyOn, delivery.personal);
+        respond(ctx, getService('delivery').answer(delivery), delivery.varyOn, delivery.personal);
       });
     },
 

@@ -5,6 +5,7 @@
 import type { Context as KoaContext } from 'koa';
 
 import { getService } from '../utils';
+import { bodyOf } from './http';
 import { parseInput } from '../validation';
 import {
   createAssetBody,
@@ -14,8 +15,6 @@ import {
   paramsSchema,
   saveAssetBody,
 } from './schemas';
-
-const bodyOf = (ctx: KoaContext) => (ctx.request as unknown as { body?: unknown }).body;
 
 export default () => ({
   async taxonomy(ctx: KoaContext) {

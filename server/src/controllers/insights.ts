@@ -1,14 +1,10 @@
 /** Insights admin routes: an asset's experiment results as JSON or CSV, and promoting a winner. */
-import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
 import { z } from 'zod';
 
-import { dayOf } from '../services/experiments';
 import { getService } from '../utils';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** The period the page opens on. */
-const DEFAULT_DAYS = 30;
+import { parseInput } from '../validation';
+import { bodyOf } from './http';
 
 const day = z
   .string()
@@ -28,40 +24,21 @@ const querySchema = z.object({
 
 const promoteSchema = z.object({ variant: z.string().min(1).max(200) }).strict();
 
-function refuse(error: z.ZodError, prefix: string[] = []): never {
-  const issues = error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)],
-    message: issue.message,
-  }));
-  throw new errors.ValidationError(
-    issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-    { errors: issues }
-  );
-}
-
 export default () => {
   async function report(ctx: KoaContext, csv: boolean) {
-    const parsed = querySchema.safeParse(ctx.query ?? {});
-    if (!parsed.success) refuse(parsed.error);
-    const now = Date.now();
-    const to = parsed.data.to ?? dayOf(now);
-    const from =
-      parsed.data.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS);
-    if (from > to) {
-      const message = `'from' (${from}) is after 'to' (${to})`;
-      throw new errors.ValidationError(message, { errors: [{ path: ['from'], message }] });
-    }
+    const query = parseInput(querySchema, ctx.query);
     const insights = getService('insights');
-    const data = await insights.report(String(ctx.params.documentId), {
-      from,
-      to,
-      goal: parsed.data.goal ?? null,
-    });
-    if (csv || parsed.data.format === 'csv') {
+    const { from, to, goal } = query;
+    const data = await insights.report(
+      String(ctx.params.documentId),
+      { from, to, goal: goal ?? null },
+      Date.now()
+    );
+    if (csv || query.format === 'csv') {
       ctx.set('Content-Type', 'text/csv; charset=utf-8');
       ctx.set(
         'Content-Disposition',
-        `attachment; filename="insights-${data.asset.slug}-${from}-${to}.csv"`
+        `attachment; filename="insights-${data.asset.slug}-${data.from}-${data.to}.csv"`
       );
       ctx.body = insights.toCsv(data);
       return;
@@ -79,14 +56,12 @@ export default () => {
     },
 
     async promote(ctx: KoaContext) {
-      const body = (ctx.request as unknown as { body?: unknown }).body;
-      const parsed = promoteSchema.safeParse(body ?? {});
-      if (!parsed.success) refuse(parsed.error);
+      const { variant } = parseInput(promoteSchema, bodyOf(ctx));
       const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
       const data = await getService('insights').promote(
         String(ctx.params.documentId),
         String(ctx.params.slotKey),
-        parsed.data.variant,
+        variant,
         locale
       );
       ctx.body = { data };

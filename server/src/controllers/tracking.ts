@@ -9,12 +9,13 @@ import { errors } from '@strapi/utils';
 import type { Context as KoaContext, Next } from 'koa';
 import { z } from 'zod';
 
+import { VISITOR_HEADER } from '../../../contracts/wire';
 import type { MosaicConfig } from '../config';
 import { detectDevice } from '../core/context';
-import type { Conversion } from '../services/experiments';
-import type { TrackedEvent } from '../services/profiles';
-import { declaredTraits, fitsTraitType } from '../traits';
+import type { EventInput } from '../services/tracking';
 import { getService } from '../utils';
+import { parseInput } from '../validation';
+import { bodyOf } from './http';
 import { parseVisitorId, visitorOf } from './visitor';
 
 /** Events may be sent late (offline queues) but not from the future beyond clock skew. */
@@ -97,17 +98,6 @@ function refuseUnstorable(value: unknown, path: string[]): void {
 
 const fieldError = (path: string[], message: string) =>
   new errors.ValidationError(`${path.join('.')}: ${message}`, { errors: [{ path, message }] });
-
-function validationError(error: z.ZodError, prefix: string[] = []) {
-  const issues = error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)],
-    message: issue.message,
-  }));
-  return new errors.ValidationError(
-    issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-    { errors: issues }
-  );
-}
 
 /** Where a tracking route's body read by the guard waits for its controller. */
 const GUARDED_BODY = Symbol('mosaic.trackingBody');
@@ -216,49 +206,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const guarded = (ctx.state as Record<symbol, GuardedBody | undefined>)[GUARDED_BODY];
     if (guarded && 'error' in guarded) throw guarded.error;
     if (guarded) return guarded.body;
-    return (ctx.request as unknown as { body?: unknown }).body;
+    return bodyOf(ctx);
   }
 
   /** Whether the request comes from a crawler that is served but not tracked (`bots.track`). */
   const untrackedBot = (ctx: KoaContext) =>
     !config().bots.track && detectDevice(ctx.get('User-Agent') || undefined) === 'bot';
 
-  async function parseEvents(
-    body: unknown,
-    now: number
-  ): Promise<{ events: TrackedEvent[]; conversions: Conversion[] }> {
-    const batch = batchSchema(config().eventLog.maxBatch).safeParse(body);
-    if (!batch.success) throw validationError(batch.error);
-
-    const events: TrackedEvent[] = [];
-    const conversions: Conversion[] = [];
-    // Only published assets and chunks are known: a draft's slug is answered as no asset's.
-    const assets = new Map<string, Promise<string | null>>();
-    const assetId = (ref: string) => {
-      if (!assets.has(ref)) assets.set(ref, getService('experiments').assetId(ref));
-      return assets.get(ref)!;
-    };
-    for (const [index, raw] of batch.data.events.entries()) {
+  /** The batch as the edge checks it: its shape, each event's, storable text, no future time. */
+  function parseEvents(body: unknown, now: number): EventInput[] {
+    const batch = parseInput(batchSchema(config().eventLog.maxBatch), body);
+    return batch.events.map((raw, index) => {
       const path = ['events', String(index)];
-      const parsed = eventSchema.safeParse(raw);
-      if (!parsed.success) throw validationError(parsed.error, path);
-      refuseUnstorable(parsed.data, path);
-      const { ts, chunk, goal, ...rest } = parsed.data;
+      const { ts, ...event } = parseInput(eventSchema, raw, path);
+      refuseUnstorable(event, path);
       const at = ts === undefined ? now : typeof ts === 'number' ? ts : Date.parse(ts);
       if (at > now + MAX_CLOCK_SKEW_MS) throw fieldError([...path, 'ts'], 'is in the future');
-      const event: TrackedEvent = { ...rest, ts: at };
-      if (chunk !== undefined) {
-        const topics = await getService('content').chunkTopics(chunk);
-        if (!topics) throw fieldError([...path, 'chunk'], `no chunk '${chunk}'`);
-        Object.assign(event, { chunk }, topics);
-      }
-      // Every event naming an asset adds to its counters: an unknown one would add rows forever.
-      const asset = event.asset === undefined ? undefined : await assetId(event.asset);
-      if (asset === null) throw fieldError([...path, 'asset'], `no asset '${event.asset}'`);
-      if (event.name === 'conversion') conversions.push({ goal, value: event.value, asset });
-      events.push(event);
-    }
-    return { events, conversions };
+      return { ...event, ts: at };
+    });
   }
 
   /** The visitor id an export or erasure names: the header (kept out of URLs and logs) or the path. */
@@ -266,8 +231,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (ctx.params.visitorId !== undefined) {
       return parseVisitorId(String(ctx.params.visitorId), 'The visitor id')!;
     }
-    const id = parseVisitorId(ctx.get('X-Mosaic-Visitor'), 'The X-Mosaic-Visitor header');
-    if (!id) throw new errors.ValidationError('Send the visitor id in the X-Mosaic-Visitor header');
+    const id = parseVisitorId(ctx.get(VISITOR_HEADER), `The ${VISITOR_HEADER} header`);
+    if (!id)
+      throw new errors.ValidationError(`Send the visitor id in the ${VISITOR_HEADER} header`);
     return id;
   }
 
@@ -280,51 +246,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         { address: ctx.ip, visitorId: visitor.id },
         (seconds) => ctx.set('Retry-After', String(seconds))
       );
-      const { events, conversions } = await parseEvents(body, now);
-      const data: { accepted: number; profile: boolean; attributed?: number } = {
-        accepted: events.length,
-        profile: false,
-      };
+      const events = parseEvents(body, now);
       // A crawler's batch is checked like any other, and then nothing of it is kept or counted.
-      if (untrackedBot(ctx)) {
-        if (conversions.length) data.attributed = 0;
-        ctx.status = 202;
-        ctx.body = { data, meta: {} };
-        return;
-      }
-      const profiles = getService('profiles');
-      const remembered = visitor.id !== null && profiles.consented(visitor.consent);
-      data.profile = remembered;
-      // Attribution reads the exposures kept under the visitor's HMAC: consent, as for profiles.
-      // It comes first: it counts a conversion once however often it is sent, so a batch whose
-      // events then fail to be written (a 503) can be sent again without counting anything twice.
-      if (conversions.length) {
-        data.attributed = remembered
-          ? await getService('experiments').convert(visitor.id!, conversions, now)
-          : 0;
-      }
-      await profiles.track(remembered ? visitor.id : null, events, now);
+      const data = await getService('tracking').track(events, visitor, !untrackedBot(ctx), now);
       ctx.status = 202;
       ctx.body = { data, meta: {} };
     },
 
     async identify(ctx: KoaContext) {
-      const parsed = identifySchema.safeParse(boundedBody(ctx));
-      if (!parsed.success) throw validationError(parsed.error);
-      const visitorId = parseVisitorId(parsed.data.visitorId, 'visitorId')!;
-      refuseUnstorable(parsed.data.traits, ['traits']);
-      const declared = declaredTraits(strapi);
-      for (const [name, value] of Object.entries(parsed.data.traits)) {
-        const type = declared[name];
-        if (type && !fitsTraitType(value, type)) {
-          throw fieldError(['traits', name], `must be a ${type} (or null)`);
-        }
-      }
-      const traits = await getService('profiles').identify(
-        visitorId,
-        parsed.data.traits,
-        Date.now()
-      );
+      const body = parseInput(identifySchema, boundedBody(ctx));
+      const visitorId = parseVisitorId(body.visitorId, 'visitorId')!;
+      refuseUnstorable(body.traits, ['traits']);
+      const traits = await getService('profiles').identify(visitorId, body.traits, Date.now());
       ctx.body = { data: { traits }, meta: {} };
     },
 

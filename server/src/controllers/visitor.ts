@@ -5,13 +5,20 @@
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext } from 'koa';
 
-const VISITOR_ID = /^[A-Za-z0-9_-]{8,128}$/;
+import {
+  CONSENT_COOKIE,
+  CONSENT_HEADER,
+  VISITOR_COOKIE,
+  VISITOR_HEADER,
+  VISITOR_ID_PATTERN,
+} from '../../../contracts/wire';
+
 const YES = new Set(['granted', 'true', '1', 'yes']);
 const NO = new Set(['denied', 'false', '0', 'no']);
 
 export function parseVisitorId(value: string | undefined, source: string): string | null {
   if (value === undefined || value === '') return null;
-  if (!VISITOR_ID.test(value)) {
+  if (!VISITOR_ID_PATTERN.test(value)) {
     throw new errors.ValidationError(
       `${source} must be 8 to 128 characters of A-Z, a-z, 0-9, '_' or '-' (a random id the frontend keeps)`
     );
@@ -28,13 +35,13 @@ function parseConsent(value: string | undefined, source: string): boolean | unde
 }
 
 export function visitorOf(ctx: KoaContext): { id: string | null; consent: boolean | undefined } {
-  const header = ctx.get('X-Mosaic-Visitor');
+  const header = ctx.get(VISITOR_HEADER);
   const id = header
-    ? parseVisitorId(header, 'The X-Mosaic-Visitor header')
-    : parseVisitorId(ctx.cookies.get('mosaic_vid'), "The 'mosaic_vid' cookie");
-  const consentHeader = ctx.get('X-Mosaic-Consent');
+    ? parseVisitorId(header, `The ${VISITOR_HEADER} header`)
+    : parseVisitorId(ctx.cookies.get(VISITOR_COOKIE), `The '${VISITOR_COOKIE}' cookie`);
+  const consentHeader = ctx.get(CONSENT_HEADER);
   const consent = consentHeader
-    ? parseConsent(consentHeader, 'The X-Mosaic-Consent header')
-    : parseConsent(ctx.cookies.get('mosaic_consent'), "The 'mosaic_consent' cookie");
+    ? parseConsent(consentHeader, `The ${CONSENT_HEADER} header`)
+    : parseConsent(ctx.cookies.get(CONSENT_COOKIE), `The '${CONSENT_COOKIE}' cookie`);
   return { id, consent };
 }

@@ -8,8 +8,8 @@ import type { CompiledRule } from './rules';
 import type { Template } from './render';
 import type { BlocksContent, Context } from './types';
 
-export const SLOT_MODES = ['first', 'best', 'all', 'experiment'] as const;
-export type SlotMode = (typeof SLOT_MODES)[number];
+import type { SlotMode } from '../../../contracts/wire';
+export { SLOT_MODES, type SlotMode } from '../../../contracts/wire';
 
 export interface CompiledSegment {
   slug: string;

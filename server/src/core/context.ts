@@ -3,6 +3,7 @@
  * headers. Also owns which request headers feed which context field, so that both delivery routes
  * derive `Vary` the same way from the fields an answer read.
  */
+import { CONSENT_HEADER, VISITOR_HEADER } from '../../../contracts/wire';
 import { CONTEXT_FIELDS, REQUEST_CONTEXT_FIELDS, type Context, type DeviceType } from './types';
 
 export interface RequestFacts {
@@ -23,7 +24,7 @@ export interface RequestFacts {
 }
 
 /** Where a visitor id and consent come from: what a profile holds reaches a context through them. */
-export const VISITOR_HEADERS = ['Cookie', 'X-Mosaic-Visitor', 'X-Mosaic-Consent'];
+export const VISITOR_HEADERS = ['Cookie', VISITOR_HEADER, CONSENT_HEADER];
 
 /** Context fields a request carries itself: the rest is a reader's own (see types.ts). */
 export const REQUEST_FIELDS: ReadonlySet<string> = new Set(REQUEST_CONTEXT_FIELDS);

@@ -62,6 +62,36 @@ export function readerContext(reader: ReaderContext, now: Date, persona?: string
   return context;
 }
 
+/** The fields a reader is described by (checked complete against `ReaderContext`). */
+const READER_FIELDS: Record<keyof ReaderContext, true> = {
+  country: true,
+  region: true,
+  city: true,
+  referrer: true,
+  utm: true,
+  device: true,
+  language: true,
+  now: true,
+  tz: true,
+  returning: true,
+};
+
+/**
+ * A rule test's sample context. Reader-shaped fields (a referrer URL, a device name) are built as
+ * a request would build them; the others (a referrer or device object, traits, events…) are taken
+ * as they are.
+ */
+export function sampleContext(sample: Record<string, unknown>, now: Date): Context {
+  const reader: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(sample)) {
+    const asReader =
+      Object.prototype.hasOwnProperty.call(READER_FIELDS, field) && typeof value !== 'object';
+    (asReader || field === 'utm' ? reader : raw)[field] = value;
+  }
+  return { ...readerContext(reader as ReaderContext, now), ...raw };
+}
+
 const ALWAYS = { test: () => true, fields: [] };
 const NEVER = { test: () => false, fields: [] };
 

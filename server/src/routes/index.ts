@@ -2,7 +2,7 @@
  * Content API routes, served under `/api/mosaic` and governed by Users & Permissions and API
  * tokens; admin routes under `/mosaic`, guarded by Mosaic's admin permissions.
  */
-import { ADMIN_ACTIONS, type AdminAction } from '../../../contracts/admin';
+import { ADMIN_ACTIONS, type AdminAction } from '../../../contracts/wire';
 
 /**
  * A fresh config per route: Strapi writes each route's permission scope into its config object,

@@ -7,8 +7,7 @@ import { errors } from '@strapi/utils';
 
 import { UIDS } from '../content-types';
 import { traitFilter } from '../core/audience';
-import { formatRuleIssues } from '../core/rules';
-import { declaredTraits, segmentRules, traitAttribute } from '../traits';
+import { declaredTraits, traitAttribute } from '../traits';
 import { getService } from '../utils';
 
 export interface AudienceEstimate {
@@ -22,16 +21,8 @@ export interface AudienceEstimate {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async estimate(rule: unknown): Promise<AudienceEstimate> {
+    getService('rules', strapi).assertValid(rule);
     const operators = getService('extensions', strapi).operators();
-    const issues = segmentRules(strapi).validate(rule);
-    if (issues.length) {
-      throw new errors.ValidationError(formatRuleIssues(issues), {
-        errors: issues.map((issue) => ({
-          path: ['rule', ...issue.path.split('.')],
-          message: issue.message,
-        })),
-      });
-    }
     const columns = Object.fromEntries(
       Object.keys(declaredTraits(strapi)).map((name) => [name, traitAttribute(name)])
     );

@@ -15,6 +15,7 @@ import type {
 import { formatRuleIssues, RuleError } from '../core/rules';
 import type { BlocksContent } from '../core/types';
 import { UIDS } from '../content-types';
+import { documents } from '../data';
 import {
   extraFieldModels,
   extraFieldsOf,
@@ -22,7 +23,6 @@ import {
   servedValue,
   type ExtraFields,
 } from '../extra-fields';
-import { segmentRules } from '../traits';
 import { getService } from '../utils';
 
 interface RelatedRef {
@@ -61,6 +61,8 @@ interface AssetDocument {
       weight?: number | string | null;
     }>;
   }>;
+  /** Fields an app added to the asset content type. */
+  [field: string]: unknown;
 }
 
 /** Which version of the content to compile: delivery serves `published`; the preview, drafts. */
@@ -165,7 +167,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const compiled = {
         slug,
         priority: segment.priority ?? 0,
-        rule: segmentRules(strapi).compile(segment.rule),
+        rule: getService('rules', strapi).compile(segment.rule),
       };
       compiledRules.set(key, compiled);
       return compiled;
@@ -231,12 +233,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       tried.add(candidateLocale);
       const missing = ids.filter((id) => !found.has(id));
       if (!missing.length) break;
-      const docs = (await strapi.documents(UIDS.chunk).findMany({
+      const docs = await documents(strapi, UIDS.chunk).findMany<ChunkDocument>({
         filters: { documentId: { $in: missing } },
         status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
         populate: { ...extraFieldsFor('chunk').populate, ...CHUNK_POPULATE },
-      } as never)) as unknown as ChunkDocument[];
+      });
       for (const doc of docs) found.set(doc.documentId, compileChunk(doc, segments));
     }
     return found;
@@ -249,13 +251,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   ): Promise<AssetDocument | null> {
     const { defaultLocale } = await locales();
     for (const candidateLocale of locale === defaultLocale ? [locale] : [locale, defaultLocale]) {
-      const doc = await strapi.documents(UIDS.asset).findFirst({
+      const doc = await documents(strapi, UIDS.asset).findFirst<AssetDocument>({
         filters,
         status,
         ...(candidateLocale ? { locale: candidateLocale } : {}),
         populate: { ...extraFieldsFor('asset').populate, ...ASSET_POPULATE },
-      } as never);
-      if (doc) return doc as unknown as AssetDocument;
+      });
+      if (doc) return doc;
     }
     return null;
   }
@@ -312,7 +314,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       locale: doc.locale ?? null,
       version: versionOf(doc.updatedAt),
       slots,
-      extra: extraOf('asset', doc as unknown as Record<string, unknown>),
+      extra: extraOf('asset', doc),
       segments,
     };
   }
@@ -351,12 +353,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async chunk(slug: string, locale: string | null): Promise<CompiledChunk | null> {
       return cache().get(`chunk:${locale ?? ''}:${slug}`, async () => {
-        const ids = (await strapi.documents(UIDS.chunk).findMany({
+        const ids = await documents(strapi, UIDS.chunk).findMany<RelatedRef>({
           filters: { slug },
           status: 'published',
           fields: ['slug'],
           limit: 1,
-        } as never)) as unknown as RelatedRef[];
+        });
         if (!ids.length) return null;
         const chunks = await loadChunks([ids[0].documentId], locale, new Map());
         return chunks.get(ids[0].documentId) ?? null;
@@ -369,13 +371,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async chunkTopics(ref: string): Promise<{ personas: string[]; tags: string[] } | null> {
       return cache().get(`topics:${ref}`, async () => {
-        const [doc] = (await strapi.documents(UIDS.chunk).findMany({
+        const [doc] = await documents(strapi, UIDS.chunk).findMany<ChunkDocument>({
           filters: { $or: [{ documentId: ref }, { slug: ref }] },
           status: 'published',
           fields: ['slug'],
           populate: { personas: { fields: ['slug'] }, tags: { fields: ['slug'] } },
           limit: 1,
-        } as never)) as unknown as ChunkDocument[];
+        });
         if (!doc) return null;
         return {
           personas: (doc.personas ?? []).map((p) => p.slug ?? p.documentId),
@@ -397,9 +399,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async personaSlugs(): Promise<Set<string>> {
       return cache().get(KEYS.personas, async () => {
-        const personas = (await strapi.documents(UIDS.persona).findMany({
+        const personas = await documents(strapi, UIDS.persona).findMany<RelatedRef>({
           fields: ['slug'],
-        } as never)) as unknown as RelatedRef[];
+        });
         return new Set(personas.map((p) => p.slug ?? p.documentId));
       });
     },

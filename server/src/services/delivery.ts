@@ -3,8 +3,12 @@
  * content, hands both to the core, and reports what influenced the answer so the HTTP layer can
  * set caching headers that tell the truth.
  */
+import { createHash } from 'node:crypto';
+
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+
+import type { ResolveHookContext } from '../../../contracts/extensions';
 
 import {
   resolveAsset,
@@ -24,7 +28,6 @@ import {
 } from '../core/context';
 import {
   assemblyVariant,
-  deliverAssembly,
   deliverChunk,
   renderAssembly,
   type DeliveredChunk,
@@ -132,29 +135,70 @@ function fieldsReadBy(
 
 const metaPrint = (meta: object) => JSON.stringify(meta);
 
+/** `{"data":…,"meta":…}` around the variant's bytes and this request's meta. */
+const OPEN_DATA = Buffer.from('{"data":');
+const OPEN_META = Buffer.from(',"meta":');
+const CLOSE = Buffer.from('}');
+
+/** A strong validator of these very bytes: answers whose `meta` differs never share one. */
+export const etagOf = (body: Buffer) =>
+  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
+/** An asset's `data`: the fields an app added to the asset, then its own and the slots. */
+function assetData(asset: CompiledAsset, format: string, slots: AssetData['slots']): AssetData {
+  return { ...asset.extra, slug: asset.slug, locale: asset.locale, format, slots };
+}
+
 /**
- * Resolves a compiled asset for a context and renders it: what delivery and the preview share.
- * `visitorId`: what `experiment` slots bucket on (none: their first eligible candidate).
+ * An asset answer's `meta` from its resolution: what delivery and the preview both send.
+ * `explain`: the context shown and whether a profile was used (none: no explanation).
  */
-function assemble(
-  asset: CompiledAsset,
-  context: Context,
-  format: Format,
-  now: number,
-  visitorId: string | null = null
-) {
-  const resolution = resolveAsset(asset, context, now, visitorId);
-  const assembly = deliverAssembly(asset, resolution, format, context);
-  const data: AssetDelivery['data'] = {
-    slug: asset.slug,
-    locale: asset.locale,
-    format,
-    slots: assembly.slots,
+function assetMeta(
+  persona: {
+    persona: string | null;
+    requested: string | null;
+    source: PersonaSource | null;
+    known: boolean | null;
+  },
+  resolution: Resolution,
+  variantKey: string,
+  explain: { profile: boolean; context: Context } | null
+): DeliveryMeta {
+  const meta: DeliveryMeta = {
+    persona: persona.persona,
+    segments: resolution.matchedSegments,
+    variantKey,
   };
-  return { resolution, assembly, data };
+  if (explain) {
+    meta.explain = {
+      persona: { requested: persona.requested, source: persona.source, known: persona.known },
+      profile: explain.profile,
+      context: explain.context,
+      segments: resolution.evaluatedSegments,
+      slots: resolution.explain,
+    };
+  }
+  return meta;
 }
 
 const NOT_ENRICHED = { enriched: false, vary: [] as string[] };
+
+/** A request made ready to resolve (see `open` below). */
+interface Opening {
+  /** The request as served: a crawler's without its visitor id and consent. */
+  request: DeliveryRequest;
+  /** Whether it is a crawler's, served as an anonymous reader's. */
+  bot: boolean;
+  context: Context;
+  headerSources: BuiltContext['headerSources'];
+  /** Whether the visitor's stored profile joined the context. */
+  usedProfile: boolean;
+  persona: ReturnType<typeof choosePersona> & { known: boolean | null };
+  warnings: string[];
+  enrichment: Enrichment;
+  /** What the hooks were handed: null when none is registered. */
+  hook: ResolveHookContext | null;
+}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   /**
@@ -178,13 +222,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ? getService('cache').peek<{ data: AssetData; bytes: Buffer }>(cacheKey)
       : undefined;
     if (cached) return cached;
-    const data: AssetData = {
-      ...asset.extra,
-      slug: asset.slug,
-      locale: asset.locale,
-      format,
-      slots: renderAssembly(resolution, output, context),
-    };
+    const data = assetData(asset, format, renderAssembly(resolution, output, context));
     const rendered = { data, bytes: Buffer.from(JSON.stringify(data)) };
     // The object and its JSON: about three times the JSON's length.
     if (keep) getService('cache').put(cacheKey, rendered, rendered.bytes.length * 3);
@@ -312,36 +350,127 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return buildContext(facts, geoHeaders);
   }
 
-  return {
-    resolveLocale,
-    assemble,
-
-    async asset(request: DeliveryRequest): Promise<AssetDelivery> {
-      const extensions = getService('extensions');
-      const output = extensions.outputFormat(request.format);
-      const { locale, asset, personas } = await assetInputs(
-        request.slug,
-        request.facts.query.locale
-      );
-      if (!asset) throw new errors.NotFoundError(`No published asset with slug '${request.slug}'`);
-
-      const { context, headerSources } = buildRequestContext(request.facts);
-      const sent = request;
-      request = unlessBot(request, context);
-      // Each step below waits only when there is something to wait for: an anonymous resolve of
-      // cached content, with no enricher or hook registered, runs through without a pause.
-      const usedProfile = profileWanted(request);
+  /**
+   * What both routes do before resolving: the request's context (a crawler's request is served
+   * as an anonymous reader's), the visitor's profile, what enrichers add, the persona and the
+   * locale, then the beforeResolve hooks. Each step waits only when there is something to wait
+   * for: an anonymous request with no enricher or hook registered gets its opening as it is, not
+   * a promise, and runs through without a pause.
+   */
+  function open(
+    kind: 'asset' | 'chunk',
+    sent: DeliveryRequest,
+    locale: string | null,
+    personas: Set<string>
+  ): Opening | Promise<Opening> {
+    const { context, headerSources } = buildRequestContext(sent.facts);
+    const request = unlessBot(sent, context);
+    const usedProfile = profileWanted(request);
+    const start = { request, bot: request !== sent, context, headerSources, usedProfile };
+    const extensions = getService('extensions');
+    if (!usedProfile && !extensions.enriching() && !extensions.hooked()) {
+      return {
+        ...start,
+        ...personaAndLocale(start, [], locale, personas),
+        enrichment: NOT_ENRICHED,
+        hook: null,
+      };
+    }
+    return (async (): Promise<Opening> => {
       const warnings: string[] = [];
       if (usedProfile) await addProfile(context, request, warnings);
       const enrichment = extensions.enriching()
-        ? await extensions.enrich(context, enricherInput('asset', request))
+        ? await extensions.enrich(context, enricherInput(kind, request))
         : NOT_ENRICHED;
-      const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
-      if (persona.persona) context.persona = persona.persona;
-      if (locale) context.locale = locale;
+      const chosen = personaAndLocale(start, warnings, locale, personas);
       const hook = extensions.hooked()
-        ? await extensions.beforeResolveHooks('asset', request, locale, context)
+        ? await extensions.beforeResolveHooks(kind, request, locale, context)
         : null;
+      return { ...start, ...chosen, enrichment, hook };
+    })();
+  }
+
+  function personaAndLocale(
+    { request, context }: { request: DeliveryRequest; context: Context },
+    warnings: string[],
+    locale: string | null,
+    personas: Set<string>
+  ) {
+    const persona = resolvePersona(request.facts.query.persona, context, warnings, personas);
+    if (persona.persona) context.persona = persona.persona;
+    if (locale) context.locale = locale;
+    return { persona, warnings };
+  }
+
+  return {
+    resolveLocale,
+
+    /**
+     * `{"data":…,"meta":…}` as bytes, with their ETag. An answer many readers get alike (the
+     * variant's shared data, the same small meta, nobody's own) is kept whole in the compiled
+     * cache, within its bounds, so that most requests copy nothing; any other is assembled for
+     * its request alone.
+     */
+    answer(delivery: AssetDelivery): { body: Buffer; etag: string } {
+      const { dataBytes, meta, shared, personal } = delivery;
+      const metaJson = JSON.stringify(meta);
+      const keep = shared && !personal && !meta.explain;
+      const cache = getService('cache');
+      const key = `answer:${meta.variantKey}:${metaJson}`;
+      const kept = keep ? cache.peek<{ body: Buffer; etag: string }>(key) : undefined;
+      if (kept) return kept;
+      const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
+      const answer = { body, etag: etagOf(body) };
+      if (keep) cache.put(key, answer, body.length + key.length * 2);
+      return answer;
+    },
+
+    /**
+     * The preview's answer for a reader: resolved, rendered and described as delivery does it,
+     * drafts included, never kept. `forced` segments count as matched.
+     */
+    preview(
+      asset: CompiledAsset,
+      context: Context,
+      format: Format,
+      now: number,
+      persona: string | null
+    ): { data: AssetData; meta: DeliveryMeta } {
+      const resolution = resolveAsset(asset, context, now, null, true);
+      const variant = assemblyVariant(asset, resolution, format, context);
+      const { data } = renderedData(asset, resolution, format, format, context, variant.key, false);
+      const meta = assetMeta(
+        {
+          persona,
+          requested: persona,
+          source: persona ? 'param' : null,
+          known: persona ? true : null,
+        },
+        resolution,
+        variant.key,
+        { profile: false, context }
+      );
+      return { data, meta };
+    },
+
+    async asset(sent: DeliveryRequest): Promise<AssetDelivery> {
+      const extensions = getService('extensions');
+      const output = extensions.outputFormat(sent.format);
+      const { locale, asset, personas } = await assetInputs(sent.slug, sent.facts.query.locale);
+      if (!asset) throw new errors.NotFoundError(`No published asset with slug '${sent.slug}'`);
+
+      const opening = open('asset', sent, locale, personas);
+      const {
+        request,
+        bot,
+        context,
+        headerSources,
+        usedProfile,
+        persona,
+        warnings,
+        enrichment,
+        hook,
+      } = opening instanceof Promise ? await opening : opening;
 
       const now = request.facts.now.getTime();
       const resolution = resolveAsset(asset, context, now, request.visitor.id, request.explain);
@@ -366,11 +495,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
 
-      const meta: DeliveryMeta = {
-        persona: persona.persona,
-        segments: resolution.matchedSegments,
+      const meta = assetMeta(
+        { ...persona, requested: request.facts.query.persona ?? null },
+        resolution,
         variantKey,
-      };
+        request.explain
+          ? {
+              profile: usedProfile,
+              context: request.trusted ? context : requestContext(context),
+            }
+          : null
+      );
       if (warnings.length) meta.warnings = warnings;
       if (resolution.experiments.length) {
         meta.experiments = resolution.experiments.map((e) => ({
@@ -379,19 +514,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         }));
       }
       if (typeof output !== 'string') meta.contentType = output.contentType;
-      if (request.explain) {
-        meta.explain = {
-          persona: {
-            requested: request.facts.query.persona ?? null,
-            source: persona.source,
-            known: persona.known,
-          },
-          profile: usedProfile,
-          context: request.trusted ? context : requestContext(context),
-          segments: resolution.evaluatedSegments,
-          slots: resolution.explain,
-        };
-      }
       // Hooks may add to `meta`; `data` is shared by every request of this variant.
       const unhooked = hook ? metaPrint(meta) : '';
       if (hook) await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
@@ -399,7 +521,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const read = new Set([...resolution.fieldsRead, ...variant.fieldsRead]);
       if (resolution.experiments.length) read.add('visitor');
       // A crawler's id was ignored because of its user agent.
-      if (request !== sent) read.add('device');
+      if (bot) read.add('device');
       const whole =
         request.explain ||
         typeof output !== 'string' ||
@@ -422,23 +544,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
-    async chunk(request: DeliveryRequest) {
+    async chunk(sent: DeliveryRequest) {
       const extensions = getService('extensions');
-      const output = extensions.outputFormat(request.format);
-      const locale = await resolveLocale(request.facts.query.locale);
-      const chunk = await getService('content').chunk(request.slug, locale);
-      if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${request.slug}'`);
-      const { context, headerSources } = buildRequestContext(request.facts);
-      const sent = request;
-      request = unlessBot(request, context);
-      const warnings: string[] = [];
-      if (profileWanted(request)) await addProfile(context, request, warnings);
-      const enrichment = await extensions.enrich(context, enricherInput('chunk', request));
+      const output = extensions.outputFormat(sent.format);
+      const locale = await resolveLocale(sent.facts.query.locale);
+      const chunk = await getService('content').chunk(sent.slug, locale);
+      if (!chunk) throw new errors.NotFoundError(`No published chunk with slug '${sent.slug}'`);
       const known = await getService('content').personaSlugs();
-      const persona = resolvePersona(request.facts.query.persona, context, warnings, known);
-      if (persona.persona) context.persona = persona.persona;
-      if (locale) context.locale = locale;
-      const hook = await extensions.beforeResolveHooks('chunk', request, locale, context);
+      const opening = open('chunk', sent, locale, known);
+      const { request, bot, context, headerSources, persona, warnings, enrichment, hook } =
+        opening instanceof Promise ? await opening : opening;
       const delivered = extensions.render(() => deliverChunk(chunk, output, context));
       const data = { ...delivered.chunk, format: request.format };
       const meta: Record<string, unknown> & { persona: string | null; variantKey: string } = {
@@ -447,12 +562,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         ...(warnings.length ? { warnings } : {}),
         ...(typeof output !== 'string' ? { contentType: output.contentType } : {}),
       };
-      const unhooked = extensions.hooked() ? metaPrint(meta) : '';
-      await extensions.afterResolveHooks({ data, meta }, hook);
-      const whole = typeof output !== 'string' || (unhooked !== '' && metaPrint(meta) !== unhooked);
+      const unhooked = hook ? metaPrint(meta) : '';
+      if (hook) await extensions.afterResolveHooks({ data, meta }, hook);
+      const whole = typeof output !== 'string' || (hook !== null && metaPrint(meta) !== unhooked);
       const read = new Set(delivered.fieldsRead);
       // A crawler's id was ignored because of its user agent.
-      if (request !== sent) read.add('device');
+      if (bot) read.add('device');
       return {
         data,
         meta,

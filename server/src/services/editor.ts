@@ -20,9 +20,9 @@ import type {
   WhereUsed,
 } from '../../../contracts/admin';
 import { UIDS } from '../content-types';
+import { documents } from '../data';
 import { excerpt } from '../core/excerpt';
 import { cycleThrough, whereUsed } from '../core/nesting';
-import { FIELD_OPERATORS } from '../core/rules';
 import { FORMATS } from '../core/types';
 import { declaredTraits } from '../traits';
 import { getService } from '../utils';
@@ -124,15 +124,7 @@ function validationError(message: string, path: Array<string | number>, extra: R
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  const docs = (uid: (typeof UIDS)[keyof typeof UIDS]) =>
-    strapi.documents(uid as never) as unknown as {
-      findMany(params: Row): Promise<Row[]>;
-      findOne(params: Row): Promise<Row | null>;
-      count(params: Row): Promise<number>;
-      create(params: Row): Promise<Row>;
-      update(params: Row): Promise<Row | null>;
-      publish(params: Row): Promise<unknown>;
-    };
+  const docs = (uid: (typeof UIDS)[keyof typeof UIDS]) => documents(strapi, uid);
 
   const localeOf = (requested: string | undefined) =>
     getService('delivery').resolveLocale(requested);
@@ -143,12 +135,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     drafts: Array<{ documentId: string; updatedAt: string | number | Date }>,
     locale: string | null
   ): Promise<Map<string, DocumentStatus>> {
-    const published = (await docs(uid).findMany({
+    const published = await docs(uid).findMany<{
+      documentId: string;
+      updatedAt: string | number | Date;
+    }>({
       status: 'published',
       ...(locale ? { locale } : {}),
       filters: { documentId: { $in: drafts.map((d) => d.documentId) } },
       fields: ['updatedAt'],
-    })) as Array<{ documentId: string; updatedAt: string | number | Date }>;
+    });
     const publishedAt = new Map(published.map((p) => [p.documentId, timeOf(p.updatedAt)]));
     return new Map(
       drafts.map((draft) => {
@@ -211,12 +206,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function draftAsset(documentId: string, locale: string | null): Promise<AssetRow> {
-    const row = (await docs(UIDS.asset).findOne({
+    const row = await docs(UIDS.asset).findOne<AssetRow>({
       documentId,
       status: 'draft',
       ...(locale ? { locale } : {}),
       populate: EDITOR_POPULATE,
-    })) as AssetRow | null;
+    });
     if (!row) {
       throw new errors.NotFoundError(
         `No asset ${documentId}${locale ? ` in locale '${locale}'` : ''}`
@@ -273,12 +268,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Every asset's draft in `locale` with the ids its slots name. */
   async function nestingGraph(locale: string | null) {
-    return (await docs(UIDS.asset).findMany({
+    return docs(UIDS.asset).findMany<AssetRow>({
       status: 'draft',
       ...(locale ? { locale } : {}),
       fields: ['slug', 'title'],
       populate: REFS_POPULATE,
-    })) as unknown as AssetRow[];
+    });
   }
 
   const refsOf = (slot: SlotRow) =>
@@ -292,12 +287,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         slot.candidates.flatMap((c, j) => (c.type === type ? [{ id: c.documentId, i, j }] : []))
       );
       if (!wanted.length) continue;
-      const found = (await docs(UIDS[type]).findMany({
+      const found = await docs(UIDS[type]).findMany<Ref>({
         status: 'draft',
         ...(locale ? { locale } : {}),
         filters: { documentId: { $in: [...new Set(wanted.map((w) => w.id))] } },
         fields: ['slug'],
-      })) as unknown as Ref[];
+      });
       const known = new Set(found.map((f) => f.documentId));
       const missing = wanted.find((w) => !known.has(w.id));
       if (missing) {
@@ -344,7 +339,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     limit: number
   ): Promise<LibraryItem[]> {
     if (limit <= 0) return [];
-    const rows = (await docs(UIDS[type]).findMany({
+    const rows = await docs(UIDS[type]).findMany<ChunkRow>({
       status: 'draft',
       ...(locale ? { locale } : {}),
       filters,
@@ -354,7 +349,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       ...(type === 'chunk'
         ? { fields: ['slug', 'title', 'body', 'updatedAt'], populate: TAGS_POPULATE }
         : { fields: ['slug', 'title', 'updatedAt'] }),
-    })) as unknown as ChunkRow[];
+    });
     const statuses = await statusesOf(UIDS[type], rows, locale);
     return rows.map((row) => ({
       type,
@@ -411,7 +406,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async listAssets(query: { q?: string; locale?: string }) {
       const locale = await localeOf(query.locale);
-      const rows = (await docs(UIDS.asset).findMany({
+      const rows = await docs(UIDS.asset).findMany<AssetRow>({
         status: 'draft',
         ...(locale ? { locale } : {}),
         ...(query.q
@@ -423,7 +418,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           : {}),
         sort: ['title:asc'],
         populate: { slots: { fields: ['key'] } },
-      })) as unknown as AssetRow[];
+      });
       const statuses = await statusesOf(UIDS.asset, rows, locale);
       return rows.map((row) => {
         const { slots, ...asset } = editorAsset(row, statuses.get(row.documentId) ?? 'draft');
@@ -601,7 +596,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           isDefault: l.code === defaultLocale,
         })),
         contextFields: await contextFields(),
-        operators: [...FIELD_OPERATORS],
+        operators: getService('rules', strapi).fieldOperators(),
         formats: [...FORMATS],
       };
     },

@@ -19,7 +19,7 @@ import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
 import type { ExperimentAssignment } from '../core/assembly';
 import { getService } from '../utils';
-import { tableOf, withRetry, type Knex } from './profiles';
+import { documents, tableOf, withRetry, type Knex } from '../data';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The variant name holdout visitors are counted under. */
@@ -129,7 +129,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         total.value += change.value;
       }
     }
-    const plus = (column: string, n: number) => trx.raw('??.?? + ?', [rollups.name, c(column), n]);
     for (const [key, { exposure, goal, impressions, conversions, value }] of totals) {
       await trx(rollups.name)
         .insert({
@@ -148,9 +147,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         })
         .onConflict(c('key'))
         .merge({
-          [c('impressions')]: plus('impressions', impressions),
-          [c('conversions')]: plus('conversions', conversions),
-          [c('value')]: plus('value', value),
+          [c('impressions')]: rollups.plus('impressions', impressions),
+          [c('conversions')]: rollups.plus('conversions', conversions),
+          [c('value')]: rollups.plus('value', value),
         });
     }
   }
@@ -214,12 +213,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * slug is not for the public to learn of).
      */
     async assetId(ref: string): Promise<string | null> {
-      const [doc] = (await strapi.documents(UIDS.asset).findMany({
+      const [doc] = await documents(strapi, UIDS.asset).findMany<{ documentId: string }>({
         filters: { $or: [{ documentId: ref }, { slug: ref }] },
         status: 'published',
         fields: ['slug'],
         limit: 1,
-      } as never)) as unknown as Array<{ documentId: string }>;
+      });
       return doc?.documentId ?? null;
     },
 

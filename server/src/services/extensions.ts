@@ -40,8 +40,6 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * valid, the format is broken; other formats keep working.
  */
 export class FormatRenderError extends errors.ApplicationError<'FormatRenderError'> {
-  readonly status = 500;
-
   constructor(failure: AppFormatFailure) {
     super(
       `Format '${failure.format}' failed to render chunk '${failure.chunk}': ${messageOf(failure.reason)}`,

@@ -1,14 +1,13 @@
 /**
  * Database outages: what Mosaic does while the database cannot be reached, in one place.
  *
- * - The HTTP layer (a server middleware, `middleware`) answers 503 with `Retry-After` for any
- *   request that failed because the database is unreachable, Mosaic's or not, instead of
- *   Strapi's 500; nothing else is touched.
+ * - The HTTP layer (middlewares/outage.ts) answers 503 with `Retry-After` for any request that
+ *   failed because the database is unreachable, Mosaic's or not, instead of Strapi's 500.
  * - The compiled cache serves what it held before (services/cache.ts), and the answer is flagged
  *   (`markStale`, read by the delivery controller: `meta.stale`, `X-Mosaic-Stale: 1`).
  * - Users & Permissions reads the public role's permissions on every request and, when that
  *   read fails, lets the request through as unauthenticated (a 401). The content API strategy
- *   below, tried last, tells that case apart: the database is down, so Mosaic's delivery routes
+ *   (middlewares/outage.ts), tried last, tells that case apart: the database is down, so Mosaic's delivery routes
  *   are authorised with the public role's permissions as last read (`PUBLIC_REFRESH_MS`), and
  *   any other request is answered 503, since its credentials cannot be checked.
  *
@@ -16,8 +15,7 @@
  * for `BREAKER_MS`, so an outage that times out costs one request a wait, not every request.
  */
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
-import type { Context as KoaContext, Next } from 'koa';
+import type { Context as KoaContext } from 'koa';
 
 import { isDatabaseUnavailable } from '../core/faults';
 
@@ -28,10 +26,6 @@ const PERMISSION_MODELS = new Set([
   'plugin::users-permissions.permission',
   'plugin::users-permissions.role',
 ]);
-/** What 503 answers ask clients to wait, in seconds. */
-export const RETRY_AFTER_S = 5;
-/** The answer header saying it was served from memory during an outage. */
-export const STALE_HEADER = 'X-Mosaic-Stale';
 
 /** Thrown when a request needs the database (to check its credentials) and it is down. */
 export class DatabaseUnavailableError extends Error {
@@ -41,7 +35,7 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-type Ability = { can: (action: string) => boolean };
+export type Ability = { can: (action: string) => boolean };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   let failedAt = 0;
@@ -90,48 +84,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   }
 
-  const strategy = {
-    name: 'mosaic-outage',
-    async authenticate(ctx: KoaContext) {
-      // Reached only when no other strategy authenticated the request: their verdict stands
-      // unless it came from the database being down.
-      if (!(await databaseDown())) return { authenticated: false };
-      const route = ctx.state.route as { info?: { pluginName?: string } } | undefined;
-      if (!ctx.get('Authorization') && route?.info?.pluginName === 'mosaic' && publicAbility) {
-        return { authenticated: true, credentials: null, ability: publicAbility };
-      }
-      throw new DatabaseUnavailableError();
-    },
-    verify(auth: { ability: Ability | null }, config: { scope?: string | string[] }) {
-      if (!config.scope || !auth.ability) throw new errors.UnauthorizedError();
-      const scopes = Array.isArray(config.scope) ? config.scope : [config.scope];
-      if (!scopes.every((scope) => auth.ability!.can(scope))) throw new errors.ForbiddenError();
-    },
-  };
-
-  async function middleware(ctx: KoaContext, next: Next) {
-    try {
-      await next();
-    } catch (error) {
-      if (!failed(error)) throw error;
-      ctx.status = 503;
-      ctx.set('Retry-After', String(RETRY_AFTER_S));
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = {
-        data: null,
-        error: {
-          status: 503,
-          name: 'ServiceUnavailableError',
-          message: `The database is unreachable: try again in ${RETRY_AFTER_S} s`,
-          details: {},
-        },
-      };
-    }
-  }
-
   return {
     unavailable,
     failed,
+    databaseDown,
+    /** The public role's permissions as last read (null: never read). */
+    publicAbility: () => publicAbility,
     /** Whether a load with a stale value to fall back on should skip the database for now. */
     down,
 
@@ -143,11 +101,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     stale: (ctx: KoaContext) => ctx.state.mosaicStale === true,
 
-    /** Installs the 503 mapping and the outage strategy, and starts reading the public role. */
+    /** Starts reading the public role's permissions, for use during an outage. */
     async bootstrap() {
-      strapi.server.use(middleware);
       if (!strapi.plugin('users-permissions')) return;
-      strapi.get('auth').register('content-api', strategy);
       const refresh = () => readPublicAbility().catch((error) => void failed(error));
       await refresh();
       // A change to the public role is read as soon as it is committed, not at the next refresh.

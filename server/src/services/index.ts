@@ -11,7 +11,9 @@ import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
 import redis from './redis';
+import rules from './rules';
 import settings from './settings';
+import tracking from './tracking';
 
 export default {
   audience,
@@ -27,5 +29,7 @@ export default {
   profiles,
   'rate-limit': rateLimit,
   redis,
+  rules,
   settings,
+  tracking,
 };

@@ -14,8 +14,10 @@ import type {
 import { UIDS } from '../content-types';
 import type { SlotMode } from '../core/assembly';
 import { experimentResult, MIN_IMPRESSIONS } from '../core/stats';
-import { HOLDOUT } from './experiments';
-import { tableOf } from './profiles';
+import { dayOf, HOLDOUT } from './experiments';
+import type { SlotInput } from './editor';
+import { documents, tableOf } from '../data';
+import { getService } from '../utils';
 
 interface CandidateDoc {
   chunk?: { documentId: string; slug?: string; title?: string } | null;
@@ -48,6 +50,10 @@ const POPULATE = {
   },
 } as const;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The period the insights page opens on, in days. */
+const DEFAULT_DAYS = 30;
+
 const refOf = (c: CandidateDoc) => c.chunk ?? c.asset ?? null;
 const weightOf = (c: CandidateDoc) =>
   c.weight === null || c.weight === undefined ? 1 : Number(c.weight);
@@ -73,11 +79,11 @@ function csvField(value: unknown): string {
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   async function loadAsset(documentId: string, locale?: string): Promise<AssetDoc> {
-    const doc = (await strapi.documents(UIDS.asset).findOne({
+    const doc = await documents(strapi, UIDS.asset).findOne<AssetDoc>({
       documentId,
       ...(locale ? { locale } : {}),
       populate: POPULATE,
-    } as never)) as unknown as AssetDoc | null;
+    });
     if (!doc) throw new errors.NotFoundError(`No asset with documentId '${documentId}'`);
     return doc;
   }
@@ -196,10 +202,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   return {
+    /**
+     * An asset's results over a period of days; without `to`, up to `now`'s day, and without
+     * `from`, the `DEFAULT_DAYS` ending on `to`.
+     */
     async report(
       documentId: string,
-      range: { from: string; to: string; goal: string | null }
+      period: { from?: string; to?: string; goal: string | null },
+      now: number
     ): Promise<GetInsights.Response['data']> {
+      const to = period.to ?? dayOf(now);
+      const from =
+        period.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * DAY_MS);
+      if (from > to) {
+        const message = `'from' (${from}) is after 'to' (${to})`;
+        throw new errors.ValidationError(message, { errors: [{ path: ['from'], message }] });
+      }
+      const range = { from, to, goal: period.goal };
       const asset = await loadAsset(documentId);
       const rows = await readRows(documentId, range.from, range.to, range.goal);
       const slots = (asset.slots ?? [])
@@ -253,7 +272,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const message = `'${variant}' is not a candidate of slot '${slotKey}'`;
         throw new errors.ValidationError(message, { errors: [{ path: ['variant'], message }] });
       }
-      const saved = slots.map((slot) => {
+      // Through the editor's save, which keeps what other features store on slots and candidates.
+      const saved: SlotInput[] = slots.map((slot) => {
         let list = slot.candidates ?? [];
         if (slot === target) list = [list[index], ...list.filter((_, i) => i !== index)];
         return {
@@ -261,22 +281,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           mode: slot === target ? 'first' : (slot.mode ?? 'first'),
           limit: slot.limit ?? null,
           holdout: slot === target ? null : (slot.holdout ?? null),
-          candidates: list.map((c) => ({
-            ...(c.chunk ? { chunk: c.chunk.documentId } : {}),
-            ...(c.asset ? { asset: c.asset.documentId } : {}),
-            weight: c.weight ?? null,
-          })),
+          candidates: list.flatMap((c) => {
+            const type = c.chunk ? 'chunk' : c.asset ? 'asset' : null;
+            const ref = refOf(c);
+            if (!type || !ref) return [];
+            return [
+              {
+                type,
+                documentId: ref.documentId,
+                weight: c.weight == null ? null : Number(c.weight),
+              },
+            ];
+          }),
         };
       });
-      await strapi.documents(UIDS.asset).update({
-        documentId,
-        ...(locale ? { locale } : {}),
-        data: { slots: saved },
-      } as never);
-      await strapi.documents(UIDS.asset).publish({
-        documentId,
-        ...(locale ? { locale } : {}),
-      } as never);
+      const editor = getService('editor');
+      await editor.saveAsset(documentId, locale, { slots: saved });
+      await editor.publishAsset(documentId, locale);
       return { asset: documentId, slot: slotKey, variant, mode: 'first' as const };
     },
   };

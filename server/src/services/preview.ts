@@ -8,13 +8,13 @@ import { errors } from '@strapi/utils';
 
 import type { Compare, Coverage, PreviewReader } from '../../../contracts/admin';
 import { UIDS } from '../content-types';
+import { documents } from '../data';
 import type { CompiledAsset } from '../core/assembly';
 import { coverage } from '../core/coverage';
-import { differingSlots, readerContext, withSegments, type ReaderContext } from '../core/preview';
-import { formatRuleIssues, type RuleIssue } from '../core/rules';
-import type { Context, Format } from '../core/types';
+import { differingSlots, readerContext, sampleContext, withSegments } from '../core/preview';
+import type { Format } from '../core/types';
 import type { ContentStatus } from './content';
-import { segmentRules } from '../traits';
+import { ruleErrors } from './rules';
 import { getService } from '../utils';
 
 export interface PreviewTarget {
@@ -22,14 +22,6 @@ export interface PreviewTarget {
   locale?: string;
   status?: ContentStatus;
   format?: Format;
-}
-
-/** Rule issues as the admin API reports them: paths from the request body's `rule`. */
-export function ruleErrors(issues: RuleIssue[]) {
-  return issues.map((issue) => ({
-    path: ['rule', ...issue.path.split('.').filter(Boolean)],
-    message: formatRuleIssues([issue]),
-  }));
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -46,9 +38,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function segmentSlugs(): Promise<Set<string>> {
-    const rows = (await strapi.documents(UIDS.segment).findMany({
+    const rows = await documents(strapi, UIDS.segment).findMany<{ slug: string }>({
       fields: ['slug'],
-    } as never)) as unknown as Array<{ slug: string }>;
+    });
     return new Set(rows.map((r) => r.slug));
   }
 
@@ -80,31 +72,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const context = readerContext(reader.context ?? {}, now, reader.persona);
     if (locale) context.locale = locale;
     const forced = reader.segments ?? [];
-    const { resolution, assembly, data } = getService('delivery').assemble(
+    const { data, meta } = getService('delivery').preview(
       withSegments(asset, forced),
       context,
       format,
-      now.getTime()
+      now.getTime(),
+      reader.persona ?? null
     );
-    const matched = [...new Set([...forced, ...resolution.matchedSegments])];
+    const { explain } = meta;
     return {
       data,
       meta: {
-        persona: reader.persona ?? null,
-        segments: matched,
-        variantKey: assembly.variantKey,
-        explain: {
-          persona: {
-            requested: reader.persona ?? null,
-            source: reader.persona ? ('param' as const) : null,
-            known: reader.persona ? true : null,
-          },
-          profile: false,
-          context,
-          forcedSegments: forced,
-          segments: resolution.evaluatedSegments,
-          slots: resolution.explain,
-        },
+        ...meta,
+        segments: [...new Set([...forced, ...meta.segments])],
+        explain: explain && { ...explain, forcedSegments: forced },
       },
     };
   }
@@ -133,29 +114,26 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async coverage(target: PreviewTarget): Promise<Coverage.Response['data']> {
       const { asset } = await load(target);
-      const segments = (await strapi.documents(UIDS.segment).findMany({
-        fields: ['slug', 'rule'],
-      } as never)) as unknown as Array<{ slug: string; rule: unknown }>;
+      const segments = await documents(strapi, UIDS.segment).findMany<{
+        slug: string;
+        rule: unknown;
+      }>({ fields: ['slug', 'rule'] });
       const personas = [...(await getService('content').personaSlugs())].sort();
       const rules = new Map(segments.map((s) => [s.slug, s.rule]));
       return coverage(asset, personas, rules, Date.now()) as Coverage.Response['data'];
     },
 
     validateRule(rule: unknown) {
-      const errors = ruleErrors(segmentRules(strapi).validate(rule));
+      const errors = ruleErrors(getService('rules').validate(rule));
       return { valid: errors.length === 0, errors };
     },
 
-    /** Whether `rule` matches a sample context, given as a reader or as raw context fields. */
-    testRule(rule: unknown, context: ReaderContext, raw: Partial<Context>) {
-      const issues = segmentRules(strapi).validate(rule);
-      if (issues.length) {
-        throw new errors.ValidationError(formatRuleIssues(issues), { errors: ruleErrors(issues) });
-      }
-      const now = context?.now ? new Date(context.now) : new Date();
-      const sample = { ...readerContext(context ?? {}, now), ...raw };
+    /** Whether `rule` matches a sample context, given as a reader and as raw context fields. */
+    testRule(rule: unknown, sample: Record<string, unknown>) {
+      getService('rules').assertValid(rule);
+      const now = typeof sample.now === 'string' ? new Date(sample.now) : new Date();
       return {
-        matches: segmentRules(strapi).compile(rule).test(sample, now.getTime()),
+        matches: getService('rules').compile(rule).test(sampleContext(sample, now), now.getTime()),
       };
     },
   };

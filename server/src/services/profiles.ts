@@ -9,16 +9,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 
 import type { MosaicConfig } from '../config';
 import { UIDS } from '../content-types';
+import { tableOf, withRetry, type Knex } from '../data';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
+import { NEW_VISIT_WHEN, visitsAt } from '../core/visits';
 import type { Context } from '../core/types';
-import { declaredTraits, traitAttribute } from '../traits';
+import { declaredTraits, fitsTraitType, traitAttribute } from '../traits';
 import { getService } from '../utils';
 
-/** A new visit starts after this long without a request. */
-const SESSION_GAP_MS = 30 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface TrackedEvent {
@@ -72,23 +73,6 @@ export interface ProfileExport {
   events: TrackedEvent[];
 }
 
-export type Knex = Core.Strapi['db']['connection'];
-
-/** Table and column names as Strapi mapped them, so queries follow whatever naming it uses. */
-export function tableOf(strapi: Core.Strapi, uid: string) {
-  const meta = strapi.db.metadata.get(uid as never);
-  const column = (attribute: string) =>
-    (meta.attributes[attribute] as { columnName?: string }).columnName ?? attribute;
-  /** Strapi's own timestamp columns, filled as its query layer would fill them. */
-  const stamps = (at: Date) =>
-    Object.fromEntries(
-      ['createdAt', 'updatedAt', 'publishedAt']
-        .filter((attribute) => attribute in meta.attributes)
-        .map((attribute) => [column(attribute), at])
-    );
-  return { name: meta.tableName, column, stamps };
-}
-
 const parseJson = <T>(value: unknown, fallback: T): T => {
   if (value === null || value === undefined) return fallback;
   if (typeof value !== 'string') return value as T;
@@ -106,22 +90,6 @@ const toMillis = (value: unknown): number | null => {
   const n = Number(value);
   return Number.isFinite(n) && /^\d+$/.test(String(value)) ? n : Date.parse(String(value));
 };
-
-/** Deadlocks and busy databases under concurrent writes for one visitor: the batch is retried. */
-const RETRYABLE =
-  /deadlock|SQLITE_BUSY|40P01|40001|ER_LOCK_DEADLOCK|ER_LOCK_WAIT_TIMEOUT|could not serialize/i;
-
-export async function withRetry<T>(work: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await work();
-    } catch (error) {
-      const text = `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`;
-      if (attempt >= attempts || !RETRYABLE.test(text)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
-}
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
@@ -161,10 +129,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return createHmac('sha256', secret).update(visitorId).digest('hex');
   }
 
-  /** `table.column + n`, qualified so PostgreSQL reads the stored row, not the proposed one. */
-  const plus = (table: string, column: string, n: number) =>
-    knex().raw('??.?? + ?', [table, column, n]);
-
   /**
    * Creates or updates a visitor's profile in one atomic upsert: concurrent requests for the same
    * visitor serialise on its row instead of racing between a read and a write, or deadlocking
@@ -183,23 +147,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const update: Record<string, unknown> = {};
     // MySQL applies assignments in order: `visits` must read last_seen before it moves.
     if (change.visit) {
-      // A profile its events or traits created has had no visit yet: the first one counts.
-      update[c('visits')] = trx.raw(
-        'CASE WHEN ??.?? < ? OR ??.?? = 0 THEN ??.?? + 1 ELSE ??.?? END',
-        [
-          profiles.name,
-          c('lastSeen'),
-          new Date(now - SESSION_GAP_MS),
-          profiles.name,
-          c('visits'),
-          profiles.name,
-          c('visits'),
-          profiles.name,
-          c('visits'),
-        ]
-      );
+      // The rule of core/visits.ts, as SQL over the stored row.
+      const when = NEW_VISIT_WHEN.map(({ op }) => `??.?? ${op} ?`).join(' OR ');
+      const bindings = NEW_VISIT_WHEN.flatMap(({ field, value, instant }) => [
+        profiles.name,
+        c(field),
+        instant ? new Date(value(now)) : value(now),
+      ]);
+      update[c('visits')] = trx.raw(`CASE WHEN ${when} THEN ??.?? + 1 ELSE ??.?? END`, [
+        ...bindings,
+        profiles.name,
+        c('visits'),
+        profiles.name,
+        c('visits'),
+      ]);
     }
-    if (events) update[c('eventCount')] = plus(profiles.name, c('eventCount'), events);
+    if (events) update[c('eventCount')] = profiles.plus('eventCount', events);
     update[c('lastSeen')] = at;
     await trx(profiles.name)
       .insert({
@@ -252,7 +215,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         })
         .onConflict(counters.column('key'))
         .merge({
-          [counters.column('count')]: plus(counters.name, counters.column('count'), count),
+          [counters.column('count')]: counters.plus('count', count),
         });
     }
   }
@@ -518,13 +481,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       enqueue({ visitorHash, events: [], now, visit: true, done: visitFailed });
       const profile = read?.profile;
       const events = read?.events ?? [];
-      // As the upsert counts it: a new profile has had one visit, a known one gains one per gap.
-      const visits = !profile
-        ? 1
-        : (profile.lastSeen !== null && profile.lastSeen < now - SESSION_GAP_MS) ||
-            profile.visits === 0
-          ? profile.visits + 1
-          : profile.visits;
+      // As the upsert will count it.
+      const visits = visitsAt(profile ?? null, now);
       const { halfLifeDays, saturation } = config().affinity;
       return {
         visitor: {
@@ -559,7 +517,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     settled,
 
     /** Merges trusted traits into the profile (API token only, checked by the route). */
+    /** Sets trusted traits; a declared trait must fit its type (null clears it), checked first. */
     async identify(visitorId: string, traits: Record<string, unknown>, now: number) {
+      const declared = declaredTraits(strapi);
+      for (const [name, value] of Object.entries(traits)) {
+        const type = declared[name];
+        if (type && !fitsTraitType(value, type)) {
+          const message = `must be a ${type} (or null)`;
+          throw new errors.ValidationError(`traits.${name}: ${message}`, {
+            errors: [{ path: ['traits', name], message }],
+          });
+        }
+      }
       const visitorHash = hash(visitorId);
       const { profiles } = tables();
       const c = profiles.column;
@@ -573,7 +542,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const merged = { ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}), ...traits };
         for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
         // Declared traits also go to their own columns, where audience estimates count them.
-        const declared = declaredTraits(strapi);
         const columns: Record<string, unknown> = {};
         for (const [name, value] of Object.entries(traits)) {
           const type = declared[name];
