@@ -170,6 +170,16 @@ describe('hints before saving', () => {
     ]);
   });
 
+  it('blocks the slot keys the server refuses, upper-case letters included', () => {
+    const keys = ['Hero', 'HERO', 'hero-A', '-hero', '_hero', 'héro', 'hero.main'];
+    for (const key of keys) {
+      expect(validationHints([slot(key, [chunk('a')])])).toEqual([
+        { slot: 0, code: 'key-invalid', blocking: true },
+      ]);
+    }
+    expect(validationHints([slot('hero_2-b', [chunk('a')])])).toEqual([]);
+  });
+
   it('warns that candidates after an untagged default are never served in "first" mode', () => {
     const hints = validationHints([
       slot('hero', [

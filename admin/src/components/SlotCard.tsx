@@ -18,9 +18,9 @@ import {
 import { ArrowDown, ArrowUp, Drag, Plus, Trash } from '@strapi/icons';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 
-import type { EditorSlot } from '../../../contracts/admin';
+import { SLOT_MODES, type EditorSlot } from '../../../contracts/admin';
 import { useT } from '../hooks/useT';
-import { errorsAt, SLOT_MODES, type Hint } from '../utils/builder';
+import { errorsAt, type Hint } from '../utils/builder';
 import { TagBadges } from './TagBadges';
 
 interface Props {
@@ -115,7 +115,7 @@ export const SlotCard = ({
       'key-empty': t('hint.key-empty', 'Give the slot a key, e.g. "hero".'),
       'key-invalid': t(
         'hint.key-invalid',
-        'Use letters, digits, "-" and "_" only, starting with a letter or digit.'
+        'Use lower-case letters, digits, "-" and "_" only, starting with a letter or digit.'
       ),
       'key-duplicate': t('hint.key-duplicate', 'Another slot already has this key.'),
       'limit-invalid': t('hint.limit-invalid', 'The limit must be a whole number of at least 1.'),

@@ -3,19 +3,14 @@
  * changed since the last save, and the hints shown before the server is asked. No React here, so
  * the rules an editor meets are unit-tested on their own (tests/unit/builder.test.ts).
  */
-import type {
-  EditorAsset,
-  EditorCandidate,
-  EditorSlot,
-  LibraryItem,
-  SaveAsset,
-  SlotMode,
+import {
+  SLOT_KEY_PATTERN,
+  type EditorAsset,
+  type EditorCandidate,
+  type EditorSlot,
+  type LibraryItem,
+  type SaveAsset,
 } from '../../../contracts/admin';
-
-export const SLOT_MODES: SlotMode[] = ['first', 'best', 'all', 'experiment'];
-
-/** Slot keys are used in the delivery API's JSON and in URLs: keep them plain. */
-export const SLOT_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
 
 const sameCandidate = (a: EditorCandidate, b: EditorCandidate) =>
   a.type === b.type && a.documentId === b.documentId;
@@ -225,7 +220,8 @@ export function validationHints(slots: EditorSlot[]): Hint[] {
   slots.forEach((slot, index) => {
     const key = slot.key.trim();
     if (key === '') hints.push({ slot: index, code: 'key-empty', blocking: true });
-    else if (!SLOT_KEY.test(key)) hints.push({ slot: index, code: 'key-invalid', blocking: true });
+    else if (!SLOT_KEY_PATTERN.test(key))
+      hints.push({ slot: index, code: 'key-invalid', blocking: true });
     else if (seen.has(key)) hints.push({ slot: index, code: 'key-duplicate', blocking: true });
     seen.set(key, index);
     if (
