@@ -21,7 +21,7 @@ import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin
 import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 
-import type { EditorAsset, EditorCandidate, EditorSlot } from '../../../contracts/admin';
+import type { EditorAsset, EditorCandidate } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { ComparePanel } from '../components/ComparePanel';
 import { CoveragePanel } from '../components/CoveragePanel';
@@ -48,6 +48,8 @@ import {
   toSaveBody,
   updateSlot,
   validationHints,
+  withSlotIds,
+  type BuilderSlot,
 } from '../utils/builder';
 
 export const BuilderPage = () => {
@@ -63,16 +65,17 @@ export const BuilderPage = () => {
   const taxonomy = useLoad(api.taxonomy, 'taxonomy');
   const [saved, setSaved] = useState<EditorAsset | null>(null);
   const [title, setTitle] = useState('');
-  const [slots, setSlots] = useState<EditorSlot[]>([]);
+  const [slots, setSlots] = useState<BuilderSlot[]>([]);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [tab, setTab] = useState('assembly');
 
-  const adopt = (asset: EditorAsset) => {
+  /** `saving`: the answer to a save or publish, the slots the page holds, which keep their ids. */
+  const adopt = (asset: EditorAsset, saving = false) => {
     setSaved(asset);
     setTitle(asset.title);
-    setSlots(asset.slots);
+    setSlots((previous) => withSlotIds(asset.slots, saving ? previous : []));
   };
   useEffect(() => {
     if (loaded.data) adopt(loaded.data);
@@ -117,7 +120,7 @@ export const BuilderPage = () => {
     setFailure(null);
     try {
       const asset = await api.saveAsset(saved.documentId, saved.locale, toSaveBody(title, slots));
-      adopt(asset);
+      adopt(asset, true);
       return asset;
     } catch (error) {
       setFailure(toFailure(error));
@@ -138,7 +141,7 @@ export const BuilderPage = () => {
     const ready = dirty ? await save() : saved;
     if (ready) {
       try {
-        adopt(await api.publishAsset(ready.documentId, ready.locale));
+        adopt(await api.publishAsset(ready.documentId, ready.locale), true);
         toggleNotification({
           type: 'success',
           message: t('builder.published', 'Published: readers now get this assembly'),
@@ -304,7 +307,7 @@ export const BuilderPage = () => {
                       )}
                       {slots.map((slot, index) => (
                         <SlotCard
-                          key={index}
+                          key={slot.id}
                           slot={slot}
                           index={index}
                           errors={slotErrors(errors, index)}

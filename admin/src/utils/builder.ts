@@ -12,6 +12,26 @@ import {
   type SaveAsset,
 } from '../../../contracts/admin';
 
+/**
+ * A slot as the builder holds it. `id` is the page's own name for the slot, never saved: React keys
+ * its card by it, so renaming a slot keeps the card (and the focus in its key field) and removing
+ * one takes its own card away, not the last one.
+ */
+export type BuilderSlot = EditorSlot & { id: string };
+
+// Unique within the page is enough: a counter, which needs no secure context as crypto would.
+let lastSlotId = 0;
+const newSlotId = () => `slot-${(lastSlotId += 1)}`;
+
+/**
+ * Gives slots from the server their ids. After a save the server answers the slots it was sent, in
+ * the same order: they keep the ids they had (`previous`), so no card is rebuilt by saving.
+ */
+export function withSlotIds(slots: EditorSlot[], previous: BuilderSlot[] = []): BuilderSlot[] {
+  const kept = slots.length === previous.length ? previous : [];
+  return slots.map((slot, i) => ({ ...slot, id: kept[i]?.id ?? newSlotId() }));
+}
+
 const sameCandidate = (a: EditorCandidate, b: EditorCandidate) =>
   a.type === b.type && a.documentId === b.documentId;
 
@@ -36,19 +56,19 @@ export function freshSlotKey(slots: EditorSlot[], base = 'slot'): string {
   return `${base}-${n}`;
 }
 
-export function addSlot(slots: EditorSlot[], key = freshSlotKey(slots)): EditorSlot[] {
-  return [...slots, { key, mode: 'first', limit: null, candidates: [] }];
+export function addSlot(slots: BuilderSlot[], key = freshSlotKey(slots)): BuilderSlot[] {
+  return [...slots, { id: newSlotId(), key, mode: 'first', limit: null, candidates: [] }];
 }
 
-export function removeSlot(slots: EditorSlot[], index: number): EditorSlot[] {
+export function removeSlot<S extends EditorSlot>(slots: S[], index: number): S[] {
   return slots.filter((_, i) => i !== index);
 }
 
-export function updateSlot(
-  slots: EditorSlot[],
+export function updateSlot<S extends EditorSlot>(
+  slots: S[],
   index: number,
   change: Partial<Omit<EditorSlot, 'candidates'>>
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const next = { ...slot, ...change };
@@ -73,11 +93,11 @@ export function candidateFromItem(item: LibraryItem): EditorCandidate {
  * Appends candidates to a slot, skipping any already offered to it (a slot serves a chunk once).
  * They go last: where an untagged default sits is the editor's call, which the hints point out.
  */
-export function addCandidates(
-  slots: EditorSlot[],
+export function addCandidates<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidates: EditorCandidate[]
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const added: EditorCandidate[] = [];
@@ -88,11 +108,11 @@ export function addCandidates(
   return replaceAt(slots, index, { ...slot, candidates: [...slot.candidates, ...added] });
 }
 
-export function removeCandidate(
-  slots: EditorSlot[],
+export function removeCandidate<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidate: number
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   return replaceAt(slots, index, {
@@ -101,24 +121,24 @@ export function removeCandidate(
   });
 }
 
-export function moveCandidate(
-  slots: EditorSlot[],
+export function moveCandidate<S extends EditorSlot>(
+  slots: S[],
   index: number,
   from: number,
   to: number
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const candidates = move(slot.candidates, from, to);
   return candidates === slot.candidates ? slots : replaceAt(slots, index, { ...slot, candidates });
 }
 
-export function setWeight(
-  slots: EditorSlot[],
+export function setWeight<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidate: number,
   weight: number | null
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot?.candidates[candidate]) return slots;
   return replaceAt(slots, index, {
