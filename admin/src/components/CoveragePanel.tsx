@@ -17,6 +17,7 @@ import {
 } from '@strapi/design-system';
 
 import { useMosaicApi } from '../api/client';
+import { Card } from './Card';
 import { useLoad } from '../hooks/useLoad';
 import { useT } from '../hooks/useT';
 
@@ -60,16 +61,13 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
 
   return (
     <Flex direction="column" gap={4} alignItems="stretch" data-testid="coverage-panel">
-      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
-        <Typography variant="delta" tag="h2">
-          {t('coverage.matrix', 'Who gets what')}
-        </Typography>
-        <Typography tag="p" textColor="neutral600" variant="pi">
-          {t(
-            'coverage.matrix.help',
-            'Rows are personas, columns the segment a reader matched. "Default only" means that reader sees nothing written for them: add a chunk tagged for them to a slot.'
-          )}
-        </Typography>
+      <Card
+        title={t('coverage.matrix', 'Who gets what')}
+        help={t(
+          'coverage.matrix.help',
+          'Rows are personas, columns the segment a reader matched. "Default only" means that reader sees nothing written for them: add a chunk tagged for them to a slot.'
+        )}
+      >
         <Box paddingTop={3}>
           <Table colCount={segments.length + 1} rowCount={personas.length + 1}>
             <Thead>
@@ -125,11 +123,8 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
             </Tbody>
           </Table>
         </Box>
-      </Box>
-      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
-        <Typography variant="delta" tag="h2">
-          {t('coverage.unreachable', 'Candidates no reader can reach')}
-        </Typography>
+      </Card>
+      <Card title={t('coverage.unreachable', 'Candidates no reader can reach')}>
         {data.unreachable.length === 0 ? (
           <Typography tag="p" textColor="success600">
             {t('coverage.unreachable.none', 'None: every candidate can be served to someone.')}
@@ -146,7 +141,7 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
             ))}
           </ul>
         )}
-      </Box>
+      </Card>
     </Flex>
   );
 };

@@ -21,6 +21,7 @@ import { useReorder } from '../hooks/useReorder';
 import { useT } from '../hooks/useT';
 import { errorsAt, type Hint } from '../utils/builder';
 import { CandidateRow, candidateLabel } from './CandidateRow';
+import { Card } from './Card';
 
 // A slot offers a chunk or an asset once (see `addCandidates`): its type and id name its row.
 const candidateKey = (candidate: EditorCandidate) => `${candidate.type}:${candidate.documentId}`;
@@ -91,11 +92,7 @@ export const SlotCard = ({
   const keyHint = hints.find((h) => h.candidate === undefined && h.code.startsWith('key'));
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={4}
+    <Card
       data-testid={`slot-${slot.key}`}
       aria-label={t('builder.slot.label', 'Slot {key}', { key: slot.key })}
       tag="section"
@@ -253,6 +250,6 @@ export const SlotCard = ({
           {reorder.announcement}
         </div>
       </Box>
-    </Box>
+    </Card>
   );
 };

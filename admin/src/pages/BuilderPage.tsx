@@ -23,6 +23,7 @@ import { useParams, useSearchParams } from 'react-router-dom';
 
 import type { EditorAsset, EditorCandidate } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { Card } from '../components/Card';
 import { ComparePanel } from '../components/ComparePanel';
 import { CoveragePanel } from '../components/CoveragePanel';
 import { PickerModal } from '../components/PickerModal';
@@ -281,7 +282,7 @@ export const BuilderPage = () => {
                     alignItems="stretch"
                   >
                     <Flex direction="column" gap={4} alignItems="stretch">
-                      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
+                      <Card>
                         <Field.Root name="title" error={errorsAt(errors, 'title')[0]}>
                           <Field.Label>{t('builder.title', 'Title')}</Field.Label>
                           <TextInput
@@ -291,9 +292,9 @@ export const BuilderPage = () => {
                           />
                           <Field.Error />
                         </Field.Root>
-                      </Box>
+                      </Card>
                       {slots.length === 0 && (
-                        <Box padding={6} background="neutral0" hasRadius shadow="tableShadow">
+                        <Card padding={6}>
                           <Typography tag="p" fontWeight="bold">
                             {t('builder.empty.title', 'This asset has no slots yet')}
                           </Typography>
@@ -303,7 +304,7 @@ export const BuilderPage = () => {
                               'A slot is a place in the asset, such as "hero", "body" or "cta". Add one, then add the chunks it may show.'
                             )}
                           </Typography>
-                        </Box>
+                        </Card>
                       )}
                       {slots.map((slot, index) => (
                         <SlotCard
