@@ -17,6 +17,7 @@ import type { Compare, GetTaxonomy, PreviewReader } from '../../../contracts/adm
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 import { chosenTitles } from './PreviewPanel';
 
 interface Props {
@@ -119,12 +120,8 @@ export const ComparePanel = ({ asset, locale, taxonomy, version }: Props) => {
           ))}
         </Flex>
       </Flex>
-      {failure ? (
-        <Typography textColor="danger600" role="alert">
-          {failure.message}
-        </Typography>
-      ) : !result ? (
-        <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>
+      {failure || !result ? (
+        <LoadStatus failure={failure} />
       ) : (
         <Table colCount={columns.length + 1} rowCount={slotKeys.length + 1}>
           <Thead>

@@ -18,6 +18,7 @@ import {
 
 import { useMosaicApi } from '../api/client';
 import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 import { useLoad } from '../hooks/useLoad';
 import { useT } from '../hooks/useT';
 
@@ -39,11 +40,7 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
   const noPersona = t('coverage.noPersona', 'no persona');
   const noSegment = t('coverage.noSegment', 'no segment');
 
-  if (coverage.failure) {
-    return <Typography textColor="danger600">{coverage.failure.message}</Typography>;
-  }
-  if (!data)
-    return <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>;
+  if (coverage.failure || !data) return <LoadStatus failure={coverage.failure} />;
 
   const personas = data.personas as Array<string | null>;
   const segments = data.segments as Array<string | null>;

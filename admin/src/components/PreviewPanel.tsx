@@ -22,6 +22,7 @@ import type { Explain, Format, ResolveAsset } from '../../../contracts/delivery'
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT, type Translate } from '../hooks/useT';
 import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 
 type Resolved = ResolveAsset.Response;
 
@@ -280,12 +281,8 @@ export const PreviewPanel = ({ asset, locale, taxonomy, version, dirty }: Props)
           </Flex>
         </details>
 
-        {failure ? (
-          <Typography textColor="danger600" role="alert">
-            {failure.message}
-          </Typography>
-        ) : !result ? (
-          <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>
+        {failure || !result ? (
+          <LoadStatus failure={failure} />
         ) : (
           <Flex direction="column" gap={3} alignItems="stretch" data-testid="preview-result">
             <Flex gap={2} wrap="wrap">
