@@ -1,8 +1,8 @@
 /**
  * The assembly builder's slots in a real headless Chromium, against the playground global-setup.js
- * started (demo seeded): slot keys are hinted as the server would refuse them, and each slot keeps
- * its own card when another is removed. Nothing is saved: the demo stays as it was for the other
- * browser tests.
+ * started (demo seeded): slot keys are hinted as the server would refuse them, each slot keeps its
+ * own card when another is removed, and the server's refusal stays on the slot it is about. Nothing
+ * is saved (the one save is refused): the demo stays as it was for the other browser tests.
  */
 import type { Browser, Page } from 'playwright-core';
 
@@ -56,5 +56,22 @@ describe('slots in the assembly builder', () => {
     await page.keyboard.press('Enter');
     await page.waitForTimeout(300);
     expect(await slotKeys()).toEqual(before.slice(1));
+  });
+
+  it('shows the server refusing a slot on that slot, still after another slot is removed', async () => {
+    await page.reload();
+    await page.getByTestId('slot-next-steps').waitFor();
+    const steps = page.getByTestId('slot-next-steps');
+    await steps.getByRole('combobox', { name: 'Mode' }).click();
+    await page.getByRole('option', { name: 'Experiment (A/B)', exact: true }).click();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Fix the fields marked in red below, then save again.').waitFor();
+    const refusal = /slot 'next-steps': an experiment needs at least two candidates/;
+    await steps.getByText(refusal).waitFor();
+
+    await page.getByRole('button', { name: 'Remove the slot intro' }).click();
+    await page.getByTestId('slot-intro').waitFor({ state: 'detached' });
+    await steps.getByText(refusal).waitFor();
+    expect(await page.getByText(refusal).count()).toBe(1);
   });
 });

@@ -14,6 +14,8 @@ import {
   removeCandidate,
   removeSlot,
   setWeight,
+  slotErrors,
+  slotLevelErrors,
   toSaveBody,
   updateSlot,
   validationHints,
@@ -268,5 +270,33 @@ describe('server errors in the right place', () => {
   it('keeps the others for the banner', () => {
     expect(generalErrors(errors, 2)).toEqual(['title: is required']);
     expect(generalErrors(errors, 1)).toHaveLength(3);
+  });
+
+  it('keeps an error with its slot when the editor removes another slot after the refusal', () => {
+    const [hero, steps, cta] = addSlot(addSlot(addSlot([])));
+    const sent = [hero.id, steps.id, cta.id];
+    const refused = [{ path: ['slots', '1', 'candidates'], message: 'needs two candidates' }];
+    const now = removeSlot([hero, steps, cta], 0);
+    expect(now.map((slot) => slotErrors(refused, sent, slot.id))).toEqual([
+      [{ path: ['candidates'], message: 'needs two candidates' }],
+      [],
+    ]);
+    // A slot added since was not in the refused request.
+    const added = addSlot(now);
+    expect(slotErrors(refused, sent, added[2].id)).toEqual([]);
+  });
+
+  it('shows on the card what no field shows: the slot as a whole, its candidates together', () => {
+    const card = [
+      { path: ['key'], message: 'must be unique' },
+      { path: ['holdout'], message: 'must be a whole percentage' },
+      { path: ['candidates', '0', 'weight'], message: 'must be 0 or more' },
+      { path: ['candidates'], message: 'an experiment needs at least two candidates' },
+      { path: [], message: 'is not allowed' },
+    ];
+    expect(slotLevelErrors(card)).toEqual([
+      'an experiment needs at least two candidates',
+      'is not allowed',
+    ]);
   });
 });

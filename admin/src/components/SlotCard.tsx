@@ -19,7 +19,7 @@ import { Plus, Trash } from '@strapi/icons';
 import { SLOT_MODES, type EditorCandidate, type EditorSlot } from '../../../contracts/admin';
 import { useReorder } from '../hooks/useReorder';
 import { useT } from '../hooks/useT';
-import { errorsAt, type Hint } from '../utils/builder';
+import { errorsAt, slotLevelErrors, type Hint } from '../utils/builder';
 import { CandidateRow, candidateLabel } from './CandidateRow';
 import { Card } from './Card';
 
@@ -29,6 +29,7 @@ const candidateKey = (candidate: EditorCandidate) => `${candidate.type}:${candid
 interface Props {
   slot: EditorSlot;
   index: number;
+  /** The server's errors about this slot, their paths relative to it (see `slotErrors`). */
   errors: Array<{ path: string[]; message: string }>;
   hints: Hint[];
   canEdit: boolean;
@@ -62,11 +63,9 @@ export const SlotCard = ({
     disabled: !canEdit,
   });
 
-  const keyError = errorsAt(errors, 'slots', index, 'key')[0];
-  const limitError = errorsAt(errors, 'slots', index, 'limit')[0];
-  const slotLevel = errors
-    .filter((e) => e.path.length <= 2 || !['key', 'limit', 'candidates'].includes(e.path[2]))
-    .map((e) => e.message);
+  const keyError = errorsAt(errors, 'key')[0];
+  const limitError = errorsAt(errors, 'limit')[0];
+  const slotLevel = slotLevelErrors(errors);
   const hintMessage = (hint: Hint) =>
     ({
       'key-empty': t('hint.key-empty', 'Give the slot a key, e.g. "hero".'),
@@ -156,6 +155,7 @@ export const SlotCard = ({
           <Box width="160px">
             <Field.Root
               name={`slot-${index}-holdout`}
+              error={errorsAt(errors, 'holdout')[0]}
               hint={t('builder.slot.holdout.hint', 'Visitors kept on the first candidate')}
             >
               <Field.Label>{t('builder.slot.holdout', 'Holdout (%)')}</Field.Label>
@@ -165,6 +165,7 @@ export const SlotCard = ({
                 onValueChange={(value) => onChange({ holdout: value ?? null })}
               />
               <Field.Hint />
+              <Field.Error />
             </Field.Root>
           </Box>
         )}
@@ -214,12 +215,12 @@ export const SlotCard = ({
                   slot.mode === 'experiment'
                     ? {
                         name: `slot-${index}-weight-${i}`,
-                        error: errorsAt(errors, 'slots', index, 'candidates', i, 'weight')[0],
+                        error: errorsAt(errors, 'candidates', i, 'weight')[0],
                       }
                     : undefined
                 }
                 errors={errors
-                  .filter((e) => e.path[2] === 'candidates' && e.path[3] === String(i))
+                  .filter((e) => e.path[0] === 'candidates' && e.path[1] === String(i))
                   .map((e) => e.message)}
                 hints={hints.filter((h) => h.candidate === i).map(hintMessage)}
                 reorder={reorder.rowOf(i)}

@@ -68,6 +68,8 @@ export const BuilderPage = () => {
   const [title, setTitle] = useState('');
   const [slots, setSlots] = useState<BuilderSlot[]>([]);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
+  // The ids of the slots the last save or publish sent, in order: its errors number them so.
+  const [sent, setSent] = useState<string[]>([]);
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [tab, setTab] = useState('assembly');
@@ -131,6 +133,7 @@ export const BuilderPage = () => {
 
   const onSave = async () => {
     setBusy('save');
+    setSent(slots.map((slot) => slot.id));
     if (await save()) {
       toggleNotification({ type: 'success', message: t('builder.saved', 'Draft saved') });
     }
@@ -139,6 +142,7 @@ export const BuilderPage = () => {
 
   const onPublish = async () => {
     setBusy('publish');
+    setSent(slots.map((slot) => slot.id));
     const ready = dirty ? await save() : saved;
     if (ready) {
       try {
@@ -155,7 +159,7 @@ export const BuilderPage = () => {
   };
 
   const errors = failure?.errors ?? [];
-  const banner = failure ? generalErrors(errors, slots.length) : [];
+  const banner = failure ? generalErrors(errors, sent.length) : [];
   const version = `${saved.updatedAt}|${saved.status}`;
   const changes = diff
     ? [
@@ -311,7 +315,7 @@ export const BuilderPage = () => {
                           key={slot.id}
                           slot={slot}
                           index={index}
-                          errors={slotErrors(errors, index)}
+                          errors={slotErrors(errors, sent, slot.id)}
                           hints={hints.filter((h) => h.slot === index)}
                           canEdit={canEdit}
                           onChange={(change) => setSlots((s) => updateSlot(s, index, change))}

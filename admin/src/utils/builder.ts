@@ -303,10 +303,30 @@ export function generalErrors(
     .map((e) => (e.path.length > 0 ? `${e.path.join('.')}: ${e.message}` : e.message));
 }
 
-/** Errors about a slot or anything in it, for the slot's card. */
+/**
+ * Errors about one slot or anything in it, for the slot's card, their paths relative to the slot
+ * (`['key']`, `['candidates', '1', 'weight']`). The server numbered the slots it was sent (`sent`:
+ * their ids, in order); the editor may have removed or added slots since, and an error stays with
+ * the slot it is about.
+ */
 export function slotErrors(
   errors: Array<{ path: string[]; message: string }>,
-  slot: number
+  sent: string[],
+  id: string
 ): Array<{ path: string[]; message: string }> {
-  return errors.filter((e) => e.path[0] === 'slots' && e.path[1] === String(slot));
+  const at = sent.indexOf(id);
+  return errors
+    .filter((e) => at >= 0 && e.path[0] === 'slots' && e.path[1] === String(at))
+    .map((e) => ({ path: e.path.slice(2), message: e.message }));
+}
+
+/**
+ * A slot's errors that no field of its card shows (the slot's fields and each candidate show their
+ * own): about the slot as a whole, or about its candidates together (an experiment with one).
+ */
+export function slotLevelErrors(errors: Array<{ path: string[]; message: string }>): string[] {
+  const inField = ({ path }: { path: string[] }) =>
+    (path.length === 1 && ['key', 'limit', 'holdout'].includes(path[0])) ||
+    (path[0] === 'candidates' && path.length > 1);
+  return errors.filter((e) => !inField(e)).map((e) => e.message);
 }
