@@ -5,16 +5,14 @@
  * side, coverage, where-used in the Content Manager, segment rules, settings; then an admin without
  * Mosaic's permissions is refused. Screenshots of each screen go to tests/e2e/screenshots/.
  */
-import fs from 'fs';
 import path from 'path';
 
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+import { DEMO_ADMIN as ADMIN, login, openBrowser, SHOTS, URL } from './browser';
 
 jest.setTimeout(120000);
 
-const URL = process.env.MOSAIC_E2E_URL as string;
-const ADMIN = { email: 'admin@mosaic.local', password: 'Mosaic-demo-1' };
-const SHOTS = path.join(__dirname, 'screenshots');
 const ASSET = { title: 'Launch page', slug: 'launch' };
 
 let browser: Browser;
@@ -25,14 +23,6 @@ const shot = async (name: string, target: Page = page) => {
   await target.waitForTimeout(400);
   await target.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 };
-
-async function login(target: Page, { email, password }: { email: string; password: string }) {
-  await target.goto(`${URL}/admin/auth/login`);
-  await target.locator('input[name="email"]').fill(email);
-  await target.locator('input[name="password"]').fill(password);
-  await target.getByRole('button', { name: 'Login' }).click();
-  await target.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30000 });
-}
 
 /** Picks an option of a design-system select (a Radix combobox, not a native <select>). */
 async function choose(combobox: Locator, option: string) {
@@ -60,14 +50,7 @@ async function adminApi<T>(token: string, method: string, route: string, body?: 
 }
 
 beforeAll(async () => {
-  if (!URL) throw new Error('MOSAIC_E2E_URL is not set: run through `npm run test:e2e`.');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
-  page.setDefaultTimeout(20000);
+  ({ browser, page } = await openBrowser());
   // Leaving the builder with unsaved changes asks first; a test that moves on means it.
   page.on('dialog', (dialog) => void dialog.accept());
 });

@@ -7,25 +7,17 @@
 import fs from 'fs';
 import path from 'path';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+import { login, openBrowser, SHOTS, URL } from './browser';
 
 jest.setTimeout(120000);
-
-const URL = process.env.MOSAIC_E2E_URL as string;
-const SHOTS = path.join(__dirname, 'screenshots');
 
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!URL) throw new Error('MOSAIC_E2E_URL is not set: run through `npm run test:e2e`.');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
-  page.setDefaultTimeout(20000);
+  ({ browser, page } = await openBrowser());
 });
 
 afterAll(async () => {
@@ -34,11 +26,7 @@ afterAll(async () => {
 
 describe('an editor reading experiment results', () => {
   it('opens insights from Mosaic, picks the home page and sees the winning variant', async () => {
-    await page.goto(`${URL}/admin/auth/login`);
-    await page.locator('input[name="email"]').fill('admin@mosaic.local');
-    await page.locator('input[name="password"]').fill('Mosaic-demo-1');
-    await page.getByRole('button', { name: 'Login' }).click();
-    await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30000 });
+    await login(page);
     await page.goto(`${URL}/admin/plugins/mosaic`);
     await page.getByRole('link', { name: 'Insights' }).click();
     await page.waitForURL(/\/admin\/plugins\/mosaic\/insights$/);

@@ -4,27 +4,16 @@
  */
 import fc from 'fast-check';
 
-import type { CompiledChunk } from '../../server/src/core/assembly';
 import { AppFormatFailure, deliverChunk, type AppFormat } from '../../server/src/core/delivery';
 import type { BlocksContent } from '../../server/src/core/types';
+import { compiledChunk, paragraph } from './fixtures';
 
-const greeting = (): CompiledChunk => ({
-  documentId: 'doc-greeting',
-  slug: 'greeting',
-  title: 'Greeting',
-  locale: 'en',
-  version: 'v1',
-  personas: [],
-  segments: [],
-  tags: [],
-  availableFrom: null,
-  availableUntil: null,
-  body: [
-    { type: 'paragraph', children: [{ type: 'text', text: 'Hi {{traits.firstName|there}}' }] },
-  ],
-  extra: { cta: { label: 'Go', url: '/go' } },
-  templates: {},
-});
+const greeting = () =>
+  compiledChunk('greeting', {
+    title: 'Greeting',
+    body: paragraph('Hi {{traits.firstName|there}}'),
+    extra: { cta: { label: 'Go', url: '/go' } },
+  });
 
 /** Plain text of the blocks it is given, shouting: enough to see what the renderer received. */
 const shout: AppFormat = {

@@ -4,62 +4,31 @@ import {
   resolveAsset,
   type CompiledAsset,
   type CompiledChunk,
-  type CompiledSlot,
-  type SlotMode,
 } from '../../server/src/core/assembly';
 import { deliverAssembly } from '../../server/src/core/delivery';
-import { compileRule } from '../../server/src/core/rules';
 import type { Context } from '../../server/src/core/types';
+import {
+  chunkSlot as slot,
+  compiledAsset,
+  compiledChunk,
+  NOW,
+  paragraph,
+  type SegmentFixture,
+} from './fixtures';
 
-const NOW = Date.parse('2026-06-01T12:00:00Z');
+/** Chunks greet the reader by name, so that merge values change what is delivered. */
+const chunk = (slug: string, fields: Partial<CompiledChunk> = {}) =>
+  compiledChunk(slug, {
+    body: paragraph(`Hello from ${slug}, {{traits.firstName|friend}}`),
+    ...fields,
+  });
 
-function chunk(slug: string, tags: Partial<CompiledChunk> = {}): CompiledChunk {
-  return {
-    documentId: `doc-${slug}`,
-    slug,
-    title: slug,
-    locale: 'en',
-    version: 'v1',
-    personas: [],
-    segments: [],
-    tags: [],
-    availableFrom: null,
-    availableUntil: null,
-    body: [
-      {
-        type: 'paragraph',
-        children: [{ type: 'text', text: `Hello from ${slug}, {{traits.firstName|friend}}` }],
-      },
-    ],
-    extra: {},
-    templates: {},
-    ...tags,
-  };
-}
+const SEGMENTS: SegmentFixture[] = [
+  { slug: 'from-twitter', priority: 20, rule: { utm: { source: 'twitter' } } },
+  { slug: 'germany', priority: 10, rule: { geo: { country: 'DE' } } },
+];
 
-function asset(slots: Array<Omit<CompiledSlot, 'limit'> & { limit?: number }>): CompiledAsset {
-  return {
-    documentId: 'doc-home',
-    slug: 'home',
-    locale: 'en',
-    version: 'v1',
-    slots: slots.map((s) => ({ limit: null, ...s })),
-    segments: new Map([
-      [
-        'from-twitter',
-        { slug: 'from-twitter', priority: 20, rule: compileRule({ utm: { source: 'twitter' } }) },
-      ],
-      ['germany', { slug: 'germany', priority: 10, rule: compileRule({ geo: { country: 'DE' } }) }],
-    ]),
-  };
-}
-
-const slot = (key: string, mode: SlotMode, chunks: CompiledChunk[], limit?: number) => ({
-  key,
-  mode,
-  limit,
-  candidates: chunks.map((c) => ({ kind: 'chunk' as const, ref: c.documentId, chunk: c })),
-});
+const asset = (slots: CompiledAsset['slots']) => compiledAsset(slots, SEGMENTS);
 
 const hero = [
   chunk('hero-developer', { personas: ['developer'] }),
@@ -136,6 +105,7 @@ describe('selection', () => {
       {
         key: 'footer',
         mode: 'first',
+        limit: null,
         candidates: [
           { kind: 'asset', ref: 'doc-self', asset: null, refused: 'cycle' },
           { kind: 'asset', ref: 'doc-footer', asset: footer },

@@ -14,9 +14,13 @@ import {
   removeCandidate,
   removeSlot,
   setWeight,
+  slotErrors,
+  slotLevelErrors,
   toSaveBody,
   updateSlot,
   validationHints,
+  withSlotIds,
+  type BuilderSlot,
 } from '../../admin/src/utils/builder';
 
 const chunk = (slug: string, tags: Partial<EditorCandidate> = {}): EditorCandidate => ({
@@ -69,10 +73,58 @@ describe('reordering candidates', () => {
 
 describe('slots', () => {
   it('adds slots with keys not used yet', () => {
-    let slots: EditorSlot[] = [];
+    let slots: BuilderSlot[] = [];
     slots = addSlot(addSlot(addSlot(slots)));
     expect(slots.map((s) => s.key)).toEqual(['slot', 'slot-2', 'slot-3']);
     expect(freshSlotKey(removeSlot(slots, 1))).toBe('slot-2');
+  });
+
+  it('keeps each slot its own id, whatever the editor does to it or to the others', () => {
+    // Cards are keyed by these ids: a slot whose id changed, or took another's, would show the
+    // wrong card's state (a lifted candidate, the focus) after a rename or a removal.
+    const edit = fc.oneof(
+      fc.constant({ op: 'add' as const }),
+      fc.record({ op: fc.constant('remove' as const), at: fc.nat(5) }),
+      fc.record({ op: fc.constant('rename' as const), at: fc.nat(5), key: fc.string() }),
+      fc.record({ op: fc.constant('mode' as const), at: fc.nat(5) }),
+      fc.record({ op: fc.constant('candidates' as const), at: fc.nat(5) })
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 25 }), (edits) => {
+        let slots: BuilderSlot[] = [];
+        for (const e of edits) {
+          const before = slots.map((s) => s.id);
+          if (e.op === 'add') {
+            slots = addSlot(slots);
+            expect(slots.slice(0, -1).map((s) => s.id)).toEqual(before);
+            expect(before).not.toContain(slots[slots.length - 1].id);
+            continue;
+          }
+          if (e.op === 'remove') {
+            slots = removeSlot(slots, e.at);
+            expect(slots.map((s) => s.id)).toEqual(before.filter((_, i) => i !== e.at));
+            continue;
+          }
+          if (e.op === 'rename') slots = updateSlot(slots, e.at, { key: e.key });
+          if (e.op === 'mode') slots = updateSlot(slots, e.at, { mode: 'all', limit: 2 });
+          if (e.op === 'candidates') {
+            slots = addCandidates(slots, e.at, [chunk('a'), chunk('b')]);
+            slots = setWeight(moveCandidate(slots, e.at, 0, 1), e.at, 0, 3);
+            slots = removeCandidate(slots, e.at, 1);
+          }
+          expect(slots.map((s) => s.id)).toEqual(before);
+        }
+      })
+    );
+  });
+
+  it('keeps the ids through a save, and never sends them', () => {
+    const held = addSlot(addSlot([]), 'hero');
+    const answered = toSaveBody('Home', held).slots.map((s) => ({ ...s, candidates: [] }));
+    expect(answered.every((s) => !('id' in s))).toBe(true);
+    expect(withSlotIds(answered, held).map((s) => s.id)).toEqual(held.map((s) => s.id));
+    const loaded = withSlotIds(answered);
+    expect(new Set([...loaded, ...held].map((s) => s.id)).size).toBe(4);
   });
 
   it('drops the limit when a slot leaves the "all" mode', () => {
@@ -170,6 +222,16 @@ describe('hints before saving', () => {
     ]);
   });
 
+  it('blocks the slot keys the server refuses, upper-case letters included', () => {
+    const keys = ['Hero', 'HERO', 'hero-A', '-hero', '_hero', 'héro', 'hero.main'];
+    for (const key of keys) {
+      expect(validationHints([slot(key, [chunk('a')])])).toEqual([
+        { slot: 0, code: 'key-invalid', blocking: true },
+      ]);
+    }
+    expect(validationHints([slot('hero_2-b', [chunk('a')])])).toEqual([]);
+  });
+
   it('warns that candidates after an untagged default are never served in "first" mode', () => {
     const hints = validationHints([
       slot('hero', [
@@ -208,5 +270,33 @@ describe('server errors in the right place', () => {
   it('keeps the others for the banner', () => {
     expect(generalErrors(errors, 2)).toEqual(['title: is required']);
     expect(generalErrors(errors, 1)).toHaveLength(3);
+  });
+
+  it('keeps an error with its slot when the editor removes another slot after the refusal', () => {
+    const [hero, steps, cta] = addSlot(addSlot(addSlot([])));
+    const sent = [hero.id, steps.id, cta.id];
+    const refused = [{ path: ['slots', '1', 'candidates'], message: 'needs two candidates' }];
+    const now = removeSlot([hero, steps, cta], 0);
+    expect(now.map((slot) => slotErrors(refused, sent, slot.id))).toEqual([
+      [{ path: ['candidates'], message: 'needs two candidates' }],
+      [],
+    ]);
+    // A slot added since was not in the refused request.
+    const added = addSlot(now);
+    expect(slotErrors(refused, sent, added[2].id)).toEqual([]);
+  });
+
+  it('shows on the card what no field shows: the slot as a whole, its candidates together', () => {
+    const card = [
+      { path: ['key'], message: 'must be unique' },
+      { path: ['holdout'], message: 'must be a whole percentage' },
+      { path: ['candidates', '0', 'weight'], message: 'must be 0 or more' },
+      { path: ['candidates'], message: 'an experiment needs at least two candidates' },
+      { path: [], message: 'is not allowed' },
+    ];
+    expect(slotLevelErrors(card)).toEqual([
+      'an experiment needs at least two candidates',
+      'is not allowed',
+    ]);
   });
 });

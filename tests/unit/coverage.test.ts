@@ -1,30 +1,10 @@
 import fc from 'fast-check';
 
-import type { CompiledAsset, CompiledChunk, CompiledSlot } from '../../server/src/core/assembly';
+import type { CompiledChunk, CompiledSlot } from '../../server/src/core/assembly';
 import { coverage, satisfiable } from '../../server/src/core/coverage';
 import { compileRule } from '../../server/src/core/rules';
 import { CONTEXT_FIELDS } from '../../server/src/core/types';
-
-const NOW = Date.parse('2026-06-01T12:00:00Z');
-
-function chunk(slug: string, tags: Partial<CompiledChunk> = {}): CompiledChunk {
-  return {
-    documentId: `doc-${slug}`,
-    slug,
-    title: slug,
-    locale: 'en',
-    version: 'v1',
-    personas: [],
-    segments: [],
-    tags: [],
-    availableFrom: null,
-    availableUntil: null,
-    body: [],
-    extra: {},
-    templates: {},
-    ...tags,
-  };
-}
+import { chunkSlot, compiledAsset, compiledChunk as chunk, NOW } from './fixtures';
 
 const RULES = new Map<string, unknown>([
   ['twitter', { utm: { source: { $eqi: 'twitter' } } }],
@@ -34,27 +14,10 @@ const RULES = new Map<string, unknown>([
 ]);
 
 function asset(slots: Array<Pick<CompiledSlot, 'key' | 'mode'> & { chunks: CompiledChunk[] }>) {
-  const compiled: CompiledAsset = {
-    documentId: 'doc-home',
-    slug: 'home',
-    locale: 'en',
-    version: 'v1',
-    slots: slots.map(({ key, mode, chunks }) => ({
-      key,
-      mode,
-      limit: null,
-      candidates: chunks.map((c) => ({ kind: 'chunk' as const, ref: c.documentId, chunk: c })),
-    })),
-    segments: new Map(),
-  };
-  for (const [slug, rule] of RULES) {
-    compiled.segments.set(slug, {
-      slug,
-      priority: 0,
-      rule: compileRule(rule, undefined, CONTEXT_FIELDS),
-    });
-  }
-  return compiled;
+  return compiledAsset(
+    slots.map(({ key, mode, chunks }) => chunkSlot(key, mode, chunks)),
+    [...RULES].map(([slug, rule]) => ({ slug, rule }))
+  );
 }
 
 describe('coverage of an asset', () => {

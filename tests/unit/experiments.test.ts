@@ -8,51 +8,21 @@ import {
   resolveAsset,
   type CompiledAsset,
   type CompiledCandidate,
-  type CompiledChunk,
 } from '../../server/src/core/assembly';
 import { deliverAssembly } from '../../server/src/core/delivery';
-import { compileRule } from '../../server/src/core/rules';
 import { validateExperimentSlots } from '../../server/src/core/slots';
-
-const NOW = Date.parse('2026-06-01T12:00:00Z');
-
-function chunk(slug: string, tags: Partial<CompiledChunk> = {}): CompiledChunk {
-  return {
-    documentId: `doc-${slug}`,
-    slug,
-    title: slug,
-    locale: 'en',
-    version: 'v1',
-    personas: [],
-    segments: [],
-    tags: [],
-    availableFrom: null,
-    availableUntil: null,
-    body: [{ type: 'paragraph', children: [{ type: 'text', text: slug }] }],
-    extra: {},
-    templates: {},
-    ...tags,
-  };
-}
-
-const candidate = (c: CompiledChunk, weight: number | null = null): CompiledCandidate => ({
-  kind: 'chunk',
-  ref: c.documentId,
-  weight,
-  chunk: c,
-});
+import {
+  chunkCandidate as candidate,
+  compiledAsset,
+  compiledChunk as chunk,
+  NOW,
+} from './fixtures';
 
 function page(candidates: CompiledCandidate[], holdout = 0): CompiledAsset {
-  return {
-    documentId: 'doc-home',
-    slug: 'home',
-    locale: 'en',
-    version: 'v1',
-    slots: [{ key: 'hero', mode: 'experiment', limit: null, holdout, candidates }],
-    segments: new Map([
-      ['germany', { slug: 'germany', priority: 10, rule: compileRule({ geo: { country: 'DE' } }) }],
-    ]),
-  };
+  return compiledAsset(
+    [{ key: 'hero', mode: 'experiment', limit: null, holdout, candidates }],
+    [{ slug: 'germany', priority: 10, rule: { geo: { country: 'DE' } } }]
+  );
 }
 
 const served = (asset: CompiledAsset, visitor: string | null, ctx = {}) =>

@@ -1,7 +1,6 @@
 /** The same asset for several readers at once; slots whose choice differs are highlighted. */
 import {
   Badge,
-  Box,
   Checkbox,
   Flex,
   Table,
@@ -17,6 +16,8 @@ import { useEffect, useState } from 'react';
 import type { Compare, GetTaxonomy, PreviewReader } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT } from '../hooks/useT';
+import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 import { chosenTitles } from './PreviewPanel';
 
 interface Props {
@@ -80,19 +81,13 @@ export const ComparePanel = ({ asset, locale, taxonomy, version }: Props) => {
     checked ? [...list, slug] : list.filter((x) => x !== slug);
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={4}
+    <Card
       data-testid="compare-panel"
+      help={t(
+        'compare.help',
+        'Each column is one reader. Highlighted rows are slots where readers see different content.'
+      )}
     >
-      <Typography tag="p" textColor="neutral600">
-        {t(
-          'compare.help',
-          'Each column is one reader. Highlighted rows are slots where readers see different content.'
-        )}
-      </Typography>
       <Flex gap={6} paddingTop={3} paddingBottom={3} wrap="wrap" alignItems="flex-start">
         <Flex direction="column" alignItems="flex-start" gap={1}>
           <Typography variant="sigma">{t('compare.personas', 'Personas')}</Typography>
@@ -125,12 +120,8 @@ export const ComparePanel = ({ asset, locale, taxonomy, version }: Props) => {
           ))}
         </Flex>
       </Flex>
-      {failure ? (
-        <Typography textColor="danger600" role="alert">
-          {failure.message}
-        </Typography>
-      ) : !result ? (
-        <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>
+      {failure || !result ? (
+        <LoadStatus failure={failure} />
       ) : (
         <Table colCount={columns.length + 1} rowCount={slotKeys.length + 1}>
           <Thead>
@@ -169,6 +160,6 @@ export const ComparePanel = ({ asset, locale, taxonomy, version }: Props) => {
           </Tbody>
         </Table>
       )}
-    </Box>
+    </Card>
   );
 };

@@ -17,6 +17,8 @@ import {
 } from '@strapi/design-system';
 
 import { useMosaicApi } from '../api/client';
+import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 import { useLoad } from '../hooks/useLoad';
 import { useT } from '../hooks/useT';
 
@@ -38,11 +40,7 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
   const noPersona = t('coverage.noPersona', 'no persona');
   const noSegment = t('coverage.noSegment', 'no segment');
 
-  if (coverage.failure) {
-    return <Typography textColor="danger600">{coverage.failure.message}</Typography>;
-  }
-  if (!data)
-    return <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>;
+  if (coverage.failure || !data) return <LoadStatus failure={coverage.failure} />;
 
   const personas = data.personas as Array<string | null>;
   const segments = data.segments as Array<string | null>;
@@ -60,16 +58,13 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
 
   return (
     <Flex direction="column" gap={4} alignItems="stretch" data-testid="coverage-panel">
-      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
-        <Typography variant="delta" tag="h2">
-          {t('coverage.matrix', 'Who gets what')}
-        </Typography>
-        <Typography tag="p" textColor="neutral600" variant="pi">
-          {t(
-            'coverage.matrix.help',
-            'Rows are personas, columns the segment a reader matched. "Default only" means that reader sees nothing written for them: add a chunk tagged for them to a slot.'
-          )}
-        </Typography>
+      <Card
+        title={t('coverage.matrix', 'Who gets what')}
+        help={t(
+          'coverage.matrix.help',
+          'Rows are personas, columns the segment a reader matched. "Default only" means that reader sees nothing written for them: add a chunk tagged for them to a slot.'
+        )}
+      >
         <Box paddingTop={3}>
           <Table colCount={segments.length + 1} rowCount={personas.length + 1}>
             <Thead>
@@ -125,11 +120,8 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
             </Tbody>
           </Table>
         </Box>
-      </Box>
-      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
-        <Typography variant="delta" tag="h2">
-          {t('coverage.unreachable', 'Candidates no reader can reach')}
-        </Typography>
+      </Card>
+      <Card title={t('coverage.unreachable', 'Candidates no reader can reach')}>
         {data.unreachable.length === 0 ? (
           <Typography tag="p" textColor="success600">
             {t('coverage.unreachable.none', 'None: every candidate can be served to someone.')}
@@ -146,7 +138,7 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
             ))}
           </ul>
         )}
-      </Box>
+      </Card>
     </Flex>
   );
 };

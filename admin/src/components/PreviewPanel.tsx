@@ -21,6 +21,8 @@ import type { GetTaxonomy, PreviewReader } from '../../../contracts/admin';
 import type { Explain, Format, ResolveAsset } from '../../../contracts/delivery';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT, type Translate } from '../hooks/useT';
+import { Card } from './Card';
+import { LoadStatus } from './LoadStatus';
 
 type Resolved = ResolveAsset.Response;
 
@@ -128,24 +130,18 @@ export const PreviewPanel = ({ asset, locale, taxonomy, version, dirty }: Props)
       : '';
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={4}
+    <Card
       data-testid="preview-panel"
-    >
-      <Typography variant="delta" tag="h2">
-        {t('preview.title', 'Preview')}
-      </Typography>
-      <Typography tag="p" variant="pi" textColor="neutral600">
-        {dirty
+      title={t('preview.title', 'Preview')}
+      help={
+        dirty
           ? t('preview.dirty', 'Showing the last saved draft: save to preview your changes.')
           : t(
               'preview.help',
               'See the asset as a reader would, drafts included. Change the reader below.'
-            )}
-      </Typography>
+            )
+      }
+    >
       <Flex direction="column" gap={3} alignItems="stretch" paddingTop={3}>
         <Flex gap={2} wrap="wrap">
           <Box flex="1" minWidth="140px">
@@ -285,12 +281,8 @@ export const PreviewPanel = ({ asset, locale, taxonomy, version, dirty }: Props)
           </Flex>
         </details>
 
-        {failure ? (
-          <Typography textColor="danger600" role="alert">
-            {failure.message}
-          </Typography>
-        ) : !result ? (
-          <Typography textColor="neutral600">{t('preview.loading', 'Resolving…')}</Typography>
+        {failure || !result ? (
+          <LoadStatus failure={failure} />
         ) : (
           <Flex direction="column" gap={3} alignItems="stretch" data-testid="preview-result">
             <Flex gap={2} wrap="wrap">
@@ -386,6 +378,6 @@ export const PreviewPanel = ({ asset, locale, taxonomy, version, dirty }: Props)
           </Flex>
         )}
       </Flex>
-    </Box>
+    </Card>
   );
 };

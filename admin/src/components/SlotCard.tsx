@@ -1,7 +1,6 @@
 /**
- * One slot of the builder: its key, mode and limit, and its candidates in editor order. Candidates
- * are reordered by native drag and drop, or from the keyboard: focus a handle, Space to lift, the
- * arrow keys to move, Space again to drop (or the move up / move down buttons).
+ * One slot of the builder: its key, mode and limit (or holdout), and its candidates in editor
+ * order, each a `CandidateRow`, reordered through `useReorder`.
  */
 import {
   Box,
@@ -15,17 +14,22 @@ import {
   TextInput,
   Typography,
 } from '@strapi/design-system';
-import { ArrowDown, ArrowUp, Drag, Plus, Trash } from '@strapi/icons';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Plus, Trash } from '@strapi/icons';
 
-import type { EditorSlot } from '../../../contracts/admin';
+import { SLOT_MODES, type EditorCandidate, type EditorSlot } from '../../../contracts/admin';
+import { useReorder } from '../hooks/useReorder';
 import { useT } from '../hooks/useT';
-import { errorsAt, SLOT_MODES, type Hint } from '../utils/builder';
-import { TagBadges } from './TagBadges';
+import { errorsAt, slotLevelErrors, type Hint } from '../utils/builder';
+import { CandidateRow, candidateLabel } from './CandidateRow';
+import { Card } from './Card';
+
+// A slot offers a chunk or an asset once (see `addCandidates`): its type and id name its row.
+const candidateKey = (candidate: EditorCandidate) => `${candidate.type}:${candidate.documentId}`;
 
 interface Props {
   slot: EditorSlot;
   index: number;
+  /** The server's errors about this slot, their paths relative to it (see `slotErrors`). */
   errors: Array<{ path: string[]; message: string }>;
   hints: Hint[];
   canEdit: boolean;
@@ -51,71 +55,23 @@ export const SlotCard = ({
   onWeight,
 }: Props) => {
   const t = useT();
-  const [dragFrom, setDragFrom] = useState<number | null>(null);
-  const [dropAt, setDropAt] = useState<number | null>(null);
-  const [lifted, setLifted] = useState<number | null>(null);
-  const [announcement, setAnnouncement] = useState('');
-  const handles = useRef(new Map<string, HTMLButtonElement>());
-  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const reorder = useReorder({
+    items: slot.candidates,
+    keyOf: candidateKey,
+    labelOf: candidateLabel,
+    onMove: onMoveCandidate,
+    disabled: !canEdit,
+  });
 
-  // A moved row is re-inserted in the DOM, which drops the focus: give it back to its handle.
-  useEffect(() => {
-    if (focusKey) handles.current.get(focusKey)?.focus();
-  }, [focusKey, slot.candidates]);
-
-  const keyOf = (i: number) => `${slot.candidates[i]?.type}:${slot.candidates[i]?.documentId}`;
-  const labelOf = (i: number) => slot.candidates[i]?.title || slot.candidates[i]?.slug || '';
-
-  const moveBy = (from: number, delta: number) => {
-    const to = from + delta;
-    if (to < 0 || to >= slot.candidates.length) return;
-    setFocusKey(keyOf(from));
-    onMoveCandidate(from, to);
-    setAnnouncement(
-      t('builder.reorder.moved', '{title} moved to position {position} of {count}', {
-        title: labelOf(from),
-        position: to + 1,
-        count: slot.candidates.length,
-      })
-    );
-    return to;
-  };
-
-  const onHandleKey = (event: KeyboardEvent, i: number) => {
-    if (event.key === ' ' || event.key === 'Enter') {
-      event.preventDefault();
-      setLifted(lifted === i ? null : i);
-      setAnnouncement(
-        lifted === i
-          ? t('builder.reorder.dropped', '{title} dropped', { title: labelOf(i) })
-          : t(
-              'builder.reorder.lifted',
-              '{title} lifted: use the arrow keys to move it, Space to drop',
-              {
-                title: labelOf(i),
-              }
-            )
-      );
-    } else if ((event.key === 'ArrowUp' || event.key === 'ArrowDown') && lifted === i) {
-      event.preventDefault();
-      const to = moveBy(i, event.key === 'ArrowUp' ? -1 : 1);
-      if (to !== undefined) setLifted(to);
-    } else if (event.key === 'Escape') {
-      setLifted(null);
-    }
-  };
-
-  const keyError = errorsAt(errors, 'slots', index, 'key')[0];
-  const limitError = errorsAt(errors, 'slots', index, 'limit')[0];
-  const slotLevel = errors
-    .filter((e) => e.path.length <= 2 || !['key', 'limit', 'candidates'].includes(e.path[2]))
-    .map((e) => e.message);
+  const keyError = errorsAt(errors, 'key')[0];
+  const limitError = errorsAt(errors, 'limit')[0];
+  const slotLevel = slotLevelErrors(errors);
   const hintMessage = (hint: Hint) =>
     ({
       'key-empty': t('hint.key-empty', 'Give the slot a key, e.g. "hero".'),
       'key-invalid': t(
         'hint.key-invalid',
-        'Use letters, digits, "-" and "_" only, starting with a letter or digit.'
+        'Use lower-case letters, digits, "-" and "_" only, starting with a letter or digit.'
       ),
       'key-duplicate': t('hint.key-duplicate', 'Another slot already has this key.'),
       'limit-invalid': t('hint.limit-invalid', 'The limit must be a whole number of at least 1.'),
@@ -135,11 +91,7 @@ export const SlotCard = ({
   const keyHint = hints.find((h) => h.candidate === undefined && h.code.startsWith('key'));
 
   return (
-    <Box
-      background="neutral0"
-      hasRadius
-      shadow="tableShadow"
-      padding={4}
+    <Card
       data-testid={`slot-${slot.key}`}
       aria-label={t('builder.slot.label', 'Slot {key}', { key: slot.key })}
       tag="section"
@@ -203,6 +155,7 @@ export const SlotCard = ({
           <Box width="160px">
             <Field.Root
               name={`slot-${index}-holdout`}
+              error={errorsAt(errors, 'holdout')[0]}
               hint={t('builder.slot.holdout.hint', 'Visitors kept on the first candidate')}
             >
               <Field.Label>{t('builder.slot.holdout', 'Holdout (%)')}</Field.Label>
@@ -212,6 +165,7 @@ export const SlotCard = ({
                 onValueChange={(value) => onChange({ holdout: value ?? null })}
               />
               <Field.Hint />
+              <Field.Error />
             </Field.Root>
           </Box>
         )}
@@ -250,158 +204,30 @@ export const SlotCard = ({
               key: slot.key,
             })}
           >
-            {slot.candidates.map((candidate, i) => {
-              const key = keyOf(i);
-              const candidateErrors = errors
-                .filter((e) => e.path[2] === 'candidates' && e.path[3] === String(i))
-                .map((e) => e.message);
-              const candidateHints = hints.filter((h) => h.candidate === i).map(hintMessage);
-              return (
-                <li
-                  key={key}
-                  data-testid={`candidate-${candidate.slug ?? candidate.documentId}`}
-                  draggable={canEdit}
-                  onDragStart={(event) => {
-                    event.dataTransfer.effectAllowed = 'move';
-                    event.dataTransfer.setData('text/plain', String(i));
-                    setDragFrom(i);
-                  }}
-                  onDragOver={(event) => {
-                    if (dragFrom === null) return;
-                    event.preventDefault();
-                    event.dataTransfer.dropEffect = 'move';
-                    setDropAt(i);
-                  }}
-                  onDrop={(event) => {
-                    event.preventDefault();
-                    if (dragFrom !== null) onMoveCandidate(dragFrom, i);
-                    setDragFrom(null);
-                    setDropAt(null);
-                  }}
-                  onDragEnd={() => {
-                    setDragFrom(null);
-                    setDropAt(null);
-                  }}
-                >
-                  <Box
-                    marginTop={2}
-                    padding={2}
-                    hasRadius
-                    borderStyle="solid"
-                    borderWidth="1px"
-                    borderColor={
-                      lifted === i || dropAt === i
-                        ? 'primary600'
-                        : candidateErrors.length
-                          ? 'danger600'
-                          : 'neutral200'
-                    }
-                    background={
-                      lifted === i ? 'primary100' : dragFrom === i ? 'neutral150' : 'neutral0'
-                    }
-                  >
-                    <Flex gap={2} alignItems="center">
-                      <button
-                        type="button"
-                        ref={(node) => {
-                          if (node) handles.current.set(key, node);
-                          else handles.current.delete(key);
-                        }}
-                        disabled={!canEdit}
-                        aria-pressed={lifted === i}
-                        aria-label={t(
-                          'builder.reorder.handle',
-                          'Reorder {title}: press Space to lift, the arrow keys to move, Space to drop',
-                          { title: labelOf(i) }
-                        )}
-                        onKeyDown={(event) => onHandleKey(event, i)}
-                        onBlur={() => setLifted((current) => (current === i ? null : current))}
-                        style={{
-                          cursor: canEdit ? 'grab' : 'default',
-                          background: 'none',
-                          border: 0,
-                          padding: 4,
-                        }}
-                      >
-                        <Drag aria-hidden />
-                      </button>
-                      <Typography variant="pi" textColor="neutral600">
-                        {i + 1}.
-                      </Typography>
-                      <Flex direction="column" alignItems="flex-start" gap={1} flex="1">
-                        <Typography fontWeight="bold">
-                          {candidate.title || candidate.slug || candidate.documentId}
-                          {candidate.type === 'asset' && (
-                            <Typography variant="pi" textColor="neutral600">
-                              {' '}
-                              ({t('builder.candidate.nested', 'nested asset')})
-                            </Typography>
-                          )}
-                        </Typography>
-                        <TagBadges
-                          personas={candidate.personas}
-                          segments={candidate.segments}
-                          tags={candidate.tags}
-                        />
-                      </Flex>
-                      {slot.mode === 'experiment' && (
-                        <Box width="110px">
-                          <Field.Root
-                            name={`slot-${index}-weight-${i}`}
-                            error={errorsAt(errors, 'slots', index, 'candidates', i, 'weight')[0]}
-                          >
-                            <Field.Label>{t('builder.candidate.weight', 'Weight')}</Field.Label>
-                            <NumberInput
-                              value={candidate.weight ?? undefined}
-                              disabled={!canEdit}
-                              onValueChange={(value) => onWeight(i, value ?? null)}
-                            />
-                          </Field.Root>
-                        </Box>
-                      )}
-                      <IconButton
-                        label={t('builder.candidate.up', 'Move {title} up', { title: labelOf(i) })}
-                        variant="ghost"
-                        disabled={!canEdit || i === 0}
-                        onClick={() => moveBy(i, -1)}
-                      >
-                        <ArrowUp />
-                      </IconButton>
-                      <IconButton
-                        label={t('builder.candidate.down', 'Move {title} down', {
-                          title: labelOf(i),
-                        })}
-                        variant="ghost"
-                        disabled={!canEdit || i === slot.candidates.length - 1}
-                        onClick={() => moveBy(i, 1)}
-                      >
-                        <ArrowDown />
-                      </IconButton>
-                      <IconButton
-                        label={t('builder.candidate.remove', 'Remove {title} from the slot', {
-                          title: labelOf(i),
-                        })}
-                        variant="ghost"
-                        disabled={!canEdit}
-                        onClick={() => onRemoveCandidate(i)}
-                      >
-                        <Trash />
-                      </IconButton>
-                    </Flex>
-                    {[...candidateErrors, ...candidateHints].map((message) => (
-                      <Typography
-                        key={message}
-                        tag="p"
-                        variant="pi"
-                        textColor={candidateErrors.includes(message) ? 'danger600' : 'warning600'}
-                      >
-                        {message}
-                      </Typography>
-                    ))}
-                  </Box>
-                </li>
-              );
-            })}
+            {slot.candidates.map((candidate, i) => (
+              <CandidateRow
+                key={candidateKey(candidate)}
+                candidate={candidate}
+                position={i}
+                count={slot.candidates.length}
+                canEdit={canEdit}
+                weight={
+                  slot.mode === 'experiment'
+                    ? {
+                        name: `slot-${index}-weight-${i}`,
+                        error: errorsAt(errors, 'candidates', i, 'weight')[0],
+                      }
+                    : undefined
+                }
+                errors={errors
+                  .filter((e) => e.path[0] === 'candidates' && e.path[1] === String(i))
+                  .map((e) => e.message)}
+                hints={hints.filter((h) => h.candidate === i).map(hintMessage)}
+                reorder={reorder.rowOf(i)}
+                onRemove={() => onRemoveCandidate(i)}
+                onWeight={(weight) => onWeight(i, weight)}
+              />
+            ))}
           </ol>
         )}
         {hints
@@ -422,9 +248,9 @@ export const SlotCard = ({
           aria-live="polite"
           style={{ position: 'absolute', left: -10000, width: 1, height: 1, overflow: 'hidden' }}
         >
-          {announcement}
+          {reorder.announcement}
         </div>
       </Box>
-    </Box>
+    </Card>
   );
 };

@@ -3,13 +3,13 @@
  * offers it, and the assets that nest those, so an editor sees the impact before changing it.
  */
 import { Box, Flex, Link, Typography } from '@strapi/design-system';
-import { useIntl } from 'react-intl';
 
 import { useMosaicApi } from '../api/client';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
+import { useT } from '../hooks/useT';
 import { PLUGIN_ID } from '../pluginId';
-import { getTranslation } from '../utils/getTranslation';
+import { LoadStatus } from './LoadStatus';
 
 const MODELS = ['plugin::mosaic.chunk', 'plugin::mosaic.asset'];
 
@@ -21,15 +21,13 @@ interface PanelProps {
 const builderLink = (documentId: string) => `/admin/plugins/${PLUGIN_ID}/assets/${documentId}`;
 
 const WhereUsedList = ({ documentId }: { documentId: string }) => {
-  const { formatMessage } = useIntl();
-  const t = (id: string, defaultMessage: string, values?: Record<string, string | number>) =>
-    formatMessage({ id: getTranslation(id), defaultMessage }, values);
+  const t = useT();
   const api = useMosaicApi();
   const uses = useLoad(() => api.whereUsed(documentId), documentId);
 
-  if (uses.failure) return <Typography textColor="danger600">{uses.failure.message}</Typography>;
-  if (!uses.data)
-    return <Typography textColor="neutral600">{t('whereUsed.loading', 'Looking…')}</Typography>;
+  if (uses.failure || !uses.data) {
+    return <LoadStatus failure={uses.failure} loading={t('whereUsed.loading', 'Looking…')} />;
+  }
   const { direct, nested } = uses.data;
   if (direct.length === 0 && nested.length === 0) {
     return (
@@ -86,11 +84,11 @@ const WhereUsedList = ({ documentId }: { documentId: string }) => {
 
 /** A Content Manager side panel: a hook-like description, as Strapi's own panels are. */
 export const WhereUsedPanel = ({ model, documentId }: PanelProps) => {
-  const { formatMessage } = useIntl();
+  const t = useT();
   const { canRead } = useMosaicPermissions();
   if (!MODELS.includes(model) || !documentId || documentId === 'create' || !canRead) return null;
   return {
-    title: formatMessage({ id: getTranslation('whereUsed.title'), defaultMessage: 'Where used' }),
+    title: t('whereUsed.title', 'Where used'),
     content: <WhereUsedList documentId={documentId} />,
   };
 };

@@ -21,8 +21,9 @@ import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin
 import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 
-import type { EditorAsset, EditorCandidate, EditorSlot } from '../../../contracts/admin';
+import type { EditorAsset, EditorCandidate } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { Card } from '../components/Card';
 import { ComparePanel } from '../components/ComparePanel';
 import { CoveragePanel } from '../components/CoveragePanel';
 import { PickerModal } from '../components/PickerModal';
@@ -48,6 +49,8 @@ import {
   toSaveBody,
   updateSlot,
   validationHints,
+  withSlotIds,
+  type BuilderSlot,
 } from '../utils/builder';
 
 export const BuilderPage = () => {
@@ -63,16 +66,19 @@ export const BuilderPage = () => {
   const taxonomy = useLoad(api.taxonomy, 'taxonomy');
   const [saved, setSaved] = useState<EditorAsset | null>(null);
   const [title, setTitle] = useState('');
-  const [slots, setSlots] = useState<EditorSlot[]>([]);
+  const [slots, setSlots] = useState<BuilderSlot[]>([]);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
+  // The ids of the slots the last save or publish sent, in order: its errors number them so.
+  const [sent, setSent] = useState<string[]>([]);
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [tab, setTab] = useState('assembly');
 
-  const adopt = (asset: EditorAsset) => {
+  /** `saving`: the answer to a save or publish, the slots the page holds, which keep their ids. */
+  const adopt = (asset: EditorAsset, saving = false) => {
     setSaved(asset);
     setTitle(asset.title);
-    setSlots(asset.slots);
+    setSlots((previous) => withSlotIds(asset.slots, saving ? previous : []));
   };
   useEffect(() => {
     if (loaded.data) adopt(loaded.data);
@@ -117,7 +123,7 @@ export const BuilderPage = () => {
     setFailure(null);
     try {
       const asset = await api.saveAsset(saved.documentId, saved.locale, toSaveBody(title, slots));
-      adopt(asset);
+      adopt(asset, true);
       return asset;
     } catch (error) {
       setFailure(toFailure(error));
@@ -127,6 +133,7 @@ export const BuilderPage = () => {
 
   const onSave = async () => {
     setBusy('save');
+    setSent(slots.map((slot) => slot.id));
     if (await save()) {
       toggleNotification({ type: 'success', message: t('builder.saved', 'Draft saved') });
     }
@@ -135,10 +142,11 @@ export const BuilderPage = () => {
 
   const onPublish = async () => {
     setBusy('publish');
+    setSent(slots.map((slot) => slot.id));
     const ready = dirty ? await save() : saved;
     if (ready) {
       try {
-        adopt(await api.publishAsset(ready.documentId, ready.locale));
+        adopt(await api.publishAsset(ready.documentId, ready.locale), true);
         toggleNotification({
           type: 'success',
           message: t('builder.published', 'Published: readers now get this assembly'),
@@ -151,7 +159,7 @@ export const BuilderPage = () => {
   };
 
   const errors = failure?.errors ?? [];
-  const banner = failure ? generalErrors(errors, slots.length) : [];
+  const banner = failure ? generalErrors(errors, sent.length) : [];
   const version = `${saved.updatedAt}|${saved.status}`;
   const changes = diff
     ? [
@@ -278,7 +286,7 @@ export const BuilderPage = () => {
                     alignItems="stretch"
                   >
                     <Flex direction="column" gap={4} alignItems="stretch">
-                      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
+                      <Card>
                         <Field.Root name="title" error={errorsAt(errors, 'title')[0]}>
                           <Field.Label>{t('builder.title', 'Title')}</Field.Label>
                           <TextInput
@@ -288,9 +296,9 @@ export const BuilderPage = () => {
                           />
                           <Field.Error />
                         </Field.Root>
-                      </Box>
+                      </Card>
                       {slots.length === 0 && (
-                        <Box padding={6} background="neutral0" hasRadius shadow="tableShadow">
+                        <Card padding={6}>
                           <Typography tag="p" fontWeight="bold">
                             {t('builder.empty.title', 'This asset has no slots yet')}
                           </Typography>
@@ -300,14 +308,14 @@ export const BuilderPage = () => {
                               'A slot is a place in the asset, such as "hero", "body" or "cta". Add one, then add the chunks it may show.'
                             )}
                           </Typography>
-                        </Box>
+                        </Card>
                       )}
                       {slots.map((slot, index) => (
                         <SlotCard
-                          key={index}
+                          key={slot.id}
                           slot={slot}
                           index={index}
-                          errors={slotErrors(errors, index)}
+                          errors={slotErrors(errors, sent, slot.id)}
                           hints={hints.filter((h) => h.slot === index)}
                           canEdit={canEdit}
                           onChange={(change) => setSlots((s) => updateSlot(s, index, change))}

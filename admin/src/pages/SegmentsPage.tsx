@@ -24,6 +24,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import type { GetTaxonomy } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure, type AudienceEstimate } from '../api/client';
+import { Card } from '../components/Card';
 import { RuleBuilder } from '../components/RuleBuilder';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
@@ -190,7 +191,7 @@ const SegmentEditor = ({
           {failure.message}
         </Alert>
       )}
-      <Box background="neutral0" hasRadius shadow="tableShadow" padding={4}>
+      <Card>
         <Grid.Root gap={4}>
           <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
             <Field.Root
@@ -236,14 +237,11 @@ const SegmentEditor = ({
             </Field.Root>
           </Grid.Item>
         </Grid.Root>
-      </Box>
+      </Card>
 
       <Grid.Root gap={4}>
         <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
-            <Typography variant="delta" tag="h2">
-              {t('segments.rule', 'Who is in this segment')}
-            </Typography>
+          <Card width="100%" title={t('segments.rule', 'Who is in this segment')}>
             <Box paddingTop={3}>
               {tree ? (
                 <RuleBuilder
@@ -271,10 +269,10 @@ const SegmentEditor = ({
                 </Flex>
               )}
             </Box>
-          </Box>
+          </Card>
         </Grid.Item>
         <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+          <Card width="100%">
             <Field.Root
               name="segment-json"
               error={jsonError ?? undefined}
@@ -293,17 +291,11 @@ const SegmentEditor = ({
               <Field.Hint />
               <Field.Error />
             </Field.Root>
-          </Box>
+          </Card>
         </Grid.Item>
       </Grid.Root>
 
-      <Box
-        background="neutral0"
-        hasRadius
-        shadow="tableShadow"
-        padding={4}
-        data-testid="rule-check"
-      >
+      <Card data-testid="rule-check">
         {check === null ? (
           <Typography textColor="neutral600">
             {t('segments.checking', 'Checking the rule…')}
@@ -324,11 +316,11 @@ const SegmentEditor = ({
             ))}
           </Flex>
         )}
-      </Box>
+      </Card>
 
       <Grid.Root gap={4}>
         <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
+          <Card width="100%">
             <Field.Root
               name="segment-sample"
               hint={t(
@@ -365,19 +357,17 @@ const SegmentEditor = ({
                   </Badge>
                 ))}
             </Flex>
-          </Box>
+          </Card>
         </Grid.Item>
         <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={4} width="100%">
-            <Typography variant="delta" tag="h2">
-              {t('segments.audience', 'Audience')}
-            </Typography>
-            <Typography tag="p" variant="pi" textColor="neutral600">
-              {t(
-                'segments.audience.help',
-                'How many known visitor profiles the rule matches today.'
-              )}
-            </Typography>
+          <Card
+            width="100%"
+            title={t('segments.audience', 'Audience')}
+            help={t(
+              'segments.audience.help',
+              'How many known visitor profiles the rule matches today.'
+            )}
+          >
             <Flex gap={3} paddingTop={3}>
               <Button variant="secondary" onClick={runAudience} disabled={check?.valid === false}>
                 {t('segments.audience.run', 'Estimate')}
@@ -399,7 +389,7 @@ const SegmentEditor = ({
                   </Typography>
                 ))}
             </Flex>
-          </Box>
+          </Card>
         </Grid.Item>
       </Grid.Root>
 
@@ -446,7 +436,7 @@ export const SegmentsPage = () => {
       <Layouts.Content>
         <Grid.Root gap={4}>
           <Grid.Item col={3} s={12} direction="column" alignItems="stretch">
-            <Box background="neutral0" hasRadius shadow="tableShadow" padding={3} width="100%">
+            <Card padding={3} width="100%">
               {segments.length === 0 ? (
                 <Typography textColor="neutral600">
                   {t(
@@ -493,18 +483,18 @@ export const SegmentsPage = () => {
                   })}
                 </Flex>
               )}
-            </Box>
+            </Card>
           </Grid.Item>
           <Grid.Item col={9} s={12} direction="column" alignItems="stretch">
             {selected === null ? (
-              <Box background="neutral0" hasRadius shadow="tableShadow" padding={6} width="100%">
+              <Card padding={6} width="100%">
                 <Typography textColor="neutral600">
                   {t(
                     'segments.pick',
                     'Pick a segment on the left to see and change its rule, or create a new one.'
                   )}
                 </Typography>
-              </Box>
+              </Card>
             ) : (
               <Box width="100%">
                 <SegmentEditor

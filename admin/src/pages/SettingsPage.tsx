@@ -1,7 +1,6 @@
 /** Settings → Mosaic: delivery and privacy options, stored in the plugin store over the config file. */
 import {
   Alert,
-  Box,
   Button,
   Field,
   Flex,
@@ -12,7 +11,6 @@ import {
   SingleSelectOption,
   TextInput,
   Toggle,
-  Typography,
 } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
@@ -20,6 +18,7 @@ import { useEffect, useState } from 'react';
 
 import type { MosaicSettings } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { Card } from '../components/Card';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
 import { useT } from '../hooks/useT';
@@ -118,10 +117,7 @@ const SettingsPage = () => {
               {failure.message}
             </Alert>
           )}
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
-            <Typography variant="delta" tag="h2">
-              {t('settings.delivery', 'Delivery')}
-            </Typography>
+          <Card padding={6} title={t('settings.delivery', 'Delivery')}>
             <Grid.Root gap={5} paddingTop={4}>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root
@@ -182,11 +178,8 @@ const SettingsPage = () => {
                 </Grid.Item>
               ))}
             </Grid.Root>
-          </Box>
-          <Box background="neutral0" hasRadius shadow="tableShadow" padding={6}>
-            <Typography variant="delta" tag="h2">
-              {t('settings.privacy', 'Privacy')}
-            </Typography>
+          </Card>
+          <Card padding={6} title={t('settings.privacy', 'Privacy')}>
             <Grid.Root gap={5} paddingTop={4}>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
                 <Field.Root
@@ -234,7 +227,7 @@ const SettingsPage = () => {
                 </Field.Root>
               </Grid.Item>
             </Grid.Root>
-          </Box>
+          </Card>
         </Flex>
       </Layouts.Content>
     </Main>

@@ -3,19 +3,34 @@
  * changed since the last save, and the hints shown before the server is asked. No React here, so
  * the rules an editor meets are unit-tested on their own (tests/unit/builder.test.ts).
  */
-import type {
-  EditorAsset,
-  EditorCandidate,
-  EditorSlot,
-  LibraryItem,
-  SaveAsset,
-  SlotMode,
+import {
+  SLOT_KEY_PATTERN,
+  type EditorAsset,
+  type EditorCandidate,
+  type EditorSlot,
+  type LibraryItem,
+  type SaveAsset,
 } from '../../../contracts/admin';
 
-export const SLOT_MODES: SlotMode[] = ['first', 'best', 'all', 'experiment'];
+/**
+ * A slot as the builder holds it. `id` is the page's own name for the slot, never saved: React keys
+ * its card by it, so renaming a slot keeps the card (and the focus in its key field) and removing
+ * one takes its own card away, not the last one.
+ */
+export type BuilderSlot = EditorSlot & { id: string };
 
-/** Slot keys are used in the delivery API's JSON and in URLs: keep them plain. */
-export const SLOT_KEY = /^[a-z0-9][a-z0-9_-]*$/i;
+// Unique within the page is enough: a counter, which needs no secure context as crypto would.
+let lastSlotId = 0;
+const newSlotId = () => `slot-${(lastSlotId += 1)}`;
+
+/**
+ * Gives slots from the server their ids. After a save the server answers the slots it was sent, in
+ * the same order: they keep the ids they had (`previous`), so no card is rebuilt by saving.
+ */
+export function withSlotIds(slots: EditorSlot[], previous: BuilderSlot[] = []): BuilderSlot[] {
+  const kept = slots.length === previous.length ? previous : [];
+  return slots.map((slot, i) => ({ ...slot, id: kept[i]?.id ?? newSlotId() }));
+}
 
 const sameCandidate = (a: EditorCandidate, b: EditorCandidate) =>
   a.type === b.type && a.documentId === b.documentId;
@@ -41,19 +56,19 @@ export function freshSlotKey(slots: EditorSlot[], base = 'slot'): string {
   return `${base}-${n}`;
 }
 
-export function addSlot(slots: EditorSlot[], key = freshSlotKey(slots)): EditorSlot[] {
-  return [...slots, { key, mode: 'first', limit: null, candidates: [] }];
+export function addSlot(slots: BuilderSlot[], key = freshSlotKey(slots)): BuilderSlot[] {
+  return [...slots, { id: newSlotId(), key, mode: 'first', limit: null, candidates: [] }];
 }
 
-export function removeSlot(slots: EditorSlot[], index: number): EditorSlot[] {
+export function removeSlot<S extends EditorSlot>(slots: S[], index: number): S[] {
   return slots.filter((_, i) => i !== index);
 }
 
-export function updateSlot(
-  slots: EditorSlot[],
+export function updateSlot<S extends EditorSlot>(
+  slots: S[],
   index: number,
   change: Partial<Omit<EditorSlot, 'candidates'>>
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const next = { ...slot, ...change };
@@ -78,11 +93,11 @@ export function candidateFromItem(item: LibraryItem): EditorCandidate {
  * Appends candidates to a slot, skipping any already offered to it (a slot serves a chunk once).
  * They go last: where an untagged default sits is the editor's call, which the hints point out.
  */
-export function addCandidates(
-  slots: EditorSlot[],
+export function addCandidates<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidates: EditorCandidate[]
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const added: EditorCandidate[] = [];
@@ -93,11 +108,11 @@ export function addCandidates(
   return replaceAt(slots, index, { ...slot, candidates: [...slot.candidates, ...added] });
 }
 
-export function removeCandidate(
-  slots: EditorSlot[],
+export function removeCandidate<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidate: number
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   return replaceAt(slots, index, {
@@ -106,24 +121,24 @@ export function removeCandidate(
   });
 }
 
-export function moveCandidate(
-  slots: EditorSlot[],
+export function moveCandidate<S extends EditorSlot>(
+  slots: S[],
   index: number,
   from: number,
   to: number
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot) return slots;
   const candidates = move(slot.candidates, from, to);
   return candidates === slot.candidates ? slots : replaceAt(slots, index, { ...slot, candidates });
 }
 
-export function setWeight(
-  slots: EditorSlot[],
+export function setWeight<S extends EditorSlot>(
+  slots: S[],
   index: number,
   candidate: number,
   weight: number | null
-): EditorSlot[] {
+): S[] {
   const slot = slots[index];
   if (!slot?.candidates[candidate]) return slots;
   return replaceAt(slots, index, {
@@ -225,7 +240,8 @@ export function validationHints(slots: EditorSlot[]): Hint[] {
   slots.forEach((slot, index) => {
     const key = slot.key.trim();
     if (key === '') hints.push({ slot: index, code: 'key-empty', blocking: true });
-    else if (!SLOT_KEY.test(key)) hints.push({ slot: index, code: 'key-invalid', blocking: true });
+    else if (!SLOT_KEY_PATTERN.test(key))
+      hints.push({ slot: index, code: 'key-invalid', blocking: true });
     else if (seen.has(key)) hints.push({ slot: index, code: 'key-duplicate', blocking: true });
     seen.set(key, index);
     if (
@@ -287,10 +303,30 @@ export function generalErrors(
     .map((e) => (e.path.length > 0 ? `${e.path.join('.')}: ${e.message}` : e.message));
 }
 
-/** Errors about a slot or anything in it, for the slot's card. */
+/**
+ * Errors about one slot or anything in it, for the slot's card, their paths relative to the slot
+ * (`['key']`, `['candidates', '1', 'weight']`). The server numbered the slots it was sent (`sent`:
+ * their ids, in order); the editor may have removed or added slots since, and an error stays with
+ * the slot it is about.
+ */
 export function slotErrors(
   errors: Array<{ path: string[]; message: string }>,
-  slot: number
+  sent: string[],
+  id: string
 ): Array<{ path: string[]; message: string }> {
-  return errors.filter((e) => e.path[0] === 'slots' && e.path[1] === String(slot));
+  const at = sent.indexOf(id);
+  return errors
+    .filter((e) => at >= 0 && e.path[0] === 'slots' && e.path[1] === String(at))
+    .map((e) => ({ path: e.path.slice(2), message: e.message }));
+}
+
+/**
+ * A slot's errors that no field of its card shows (the slot's fields and each candidate show their
+ * own): about the slot as a whole, or about its candidates together (an experiment with one).
+ */
+export function slotLevelErrors(errors: Array<{ path: string[]; message: string }>): string[] {
+  const inField = ({ path }: { path: string[] }) =>
+    (path.length === 1 && ['key', 'limit', 'holdout'].includes(path[0])) ||
+    (path[0] === 'candidates' && path.length > 1);
+  return errors.filter((e) => !inField(e)).map((e) => e.message);
 }

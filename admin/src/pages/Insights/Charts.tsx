@@ -2,7 +2,8 @@
  * Impressions and conversions over time for one slot, one line (or bar) per variant, segment set
  * or persona, drawn with recharts.
  */
-import { Box, Flex, Typography } from '@strapi/design-system';
+import { Box, Flex } from '@strapi/design-system';
+import type { ReactElement } from 'react';
 import {
   Bar,
   BarChart,
@@ -17,6 +18,7 @@ import {
 } from 'recharts';
 
 import type { InsightsRow } from '../../../../contracts/insights';
+import { Card } from '../../components/Card';
 
 const COLORS = [
   '#4945ff',
@@ -55,6 +57,17 @@ function pivot(
   return { days, series: names };
 }
 
+/** One recharts chart in its card, as wide as the card. */
+const ChartCard = ({ title, children }: { title: string; children: ReactElement }) => (
+  <Card title={title} heading="h3" flex="1" minWidth="320px">
+    <Box height="260px" paddingTop={3}>
+      <ResponsiveContainer width="100%" height="100%">
+        {children}
+      </ResponsiveContainer>
+    </Box>
+  </Card>
+);
+
 interface ChartsProps {
   rows: InsightsRow[];
   /** The group a row belongs to: its variant, its segments or its persona, as a label. */
@@ -67,72 +80,44 @@ export const Charts = ({ rows, label, titles }: ChartsProps) => {
   const conversions = pivot(rows, 'conversions', label);
   return (
     <Flex gap={4} wrap="wrap" alignItems="stretch">
-      <Box
-        flex="1"
-        minWidth="320px"
-        padding={4}
-        background="neutral0"
-        hasRadius
-        shadow="tableShadow"
-      >
-        <Typography variant="delta" tag="h3">
-          {titles.impressions}
-        </Typography>
-        <Box height="260px" paddingTop={3}>
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={impressions.days}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-              <Tooltip />
-              <Legend />
-              {impressions.series.map((name, i) => (
-                <Line
-                  key={name}
-                  type="monotone"
-                  dataKey={name}
-                  stroke={COLORS[i % COLORS.length]}
-                  dot={false}
-                  strokeWidth={2}
-                  isAnimationActive={false}
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        </Box>
-      </Box>
-      <Box
-        flex="1"
-        minWidth="320px"
-        padding={4}
-        background="neutral0"
-        hasRadius
-        shadow="tableShadow"
-      >
-        <Typography variant="delta" tag="h3">
-          {titles.conversions}
-        </Typography>
-        <Box height="260px" paddingTop={3}>
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={conversions.days}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="day" tick={{ fontSize: 11 }} />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
-              <Tooltip />
-              <Legend />
-              {conversions.series.map((name, i) => (
-                <Bar
-                  key={name}
-                  dataKey={name}
-                  stackId="all"
-                  fill={COLORS[i % COLORS.length]}
-                  isAnimationActive={false}
-                />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </Box>
-      </Box>
+      <ChartCard title={titles.impressions}>
+        <LineChart data={impressions.days}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="day" tick={{ fontSize: 11 }} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+          <Tooltip />
+          <Legend />
+          {impressions.series.map((name, i) => (
+            <Line
+              key={name}
+              type="monotone"
+              dataKey={name}
+              stroke={COLORS[i % COLORS.length]}
+              dot={false}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ChartCard>
+      <ChartCard title={titles.conversions}>
+        <BarChart data={conversions.days}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="day" tick={{ fontSize: 11 }} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+          <Tooltip />
+          <Legend />
+          {conversions.series.map((name, i) => (
+            <Bar
+              key={name}
+              dataKey={name}
+              stackId="all"
+              fill={COLORS[i % COLORS.length]}
+              isAnimationActive={false}
+            />
+          ))}
+        </BarChart>
+      </ChartCard>
     </Flex>
   );
 };

@@ -35,6 +35,7 @@ import type { ListAssets } from '../../../../contracts/admin';
 import type { GetInsights, InsightsRow, InsightsSlot } from '../../../../contracts/insights';
 import { toFailure, useMosaicApi, type InsightsQuery } from '../../api/client';
 import { useMosaicPermissions } from '../../hooks/useMosaicPermissions';
+import { Card } from '../../components/Card';
 import { useT } from '../../hooks/useT';
 import { PLUGIN_ID } from '../../pluginId';
 import { Charts } from './Charts';
@@ -300,7 +301,7 @@ const SlotInsights = ({ slot, rows, groupBy, canPromote, onPromote }: SlotInsigh
           )}
         </Alert>
       )}
-      <Box background="neutral0" hasRadius shadow="tableShadow">
+      <Card padding={0}>
         <Table colCount={9} rowCount={slot.variants.length + 1}>
           <Thead>
             <Tr>
@@ -413,7 +414,7 @@ const SlotInsights = ({ slot, rows, groupBy, canPromote, onPromote }: SlotInsigh
             ))}
           </Tbody>
         </Table>
-      </Box>
+      </Card>
       {slot.holdoutGroup && (
         <Typography variant="omega" textColor="neutral600">
           {t(

@@ -1,0 +1,146 @@
+/**
+ * One candidate of a slot in the builder: its place in the editor's order, its handle and move
+ * buttons, its tags, its weight in an experiment, and the errors and hints about it. The gesture
+ * itself (drag and drop, keyboard lifting) belongs to the slot's `useReorder`.
+ */
+import { Box, Field, Flex, IconButton, NumberInput, Typography } from '@strapi/design-system';
+import { ArrowDown, ArrowUp, Drag, Trash } from '@strapi/icons';
+
+import type { EditorCandidate } from '../../../contracts/admin';
+import { useT } from '../hooks/useT';
+import type { ReorderRow } from '../hooks/useReorder';
+import { TagBadges } from './TagBadges';
+
+/** How the builder names a candidate to the editor: its title, else its slug. */
+export const candidateLabel = (candidate: EditorCandidate) =>
+  candidate.title || candidate.slug || '';
+
+interface Props {
+  candidate: EditorCandidate;
+  /** Zero-based position in the slot, and how many candidates the slot has. */
+  position: number;
+  count: number;
+  canEdit: boolean;
+  /** In an `experiment` slot: the weight field's name and the server's error about it. */
+  weight?: { name: string; error?: string };
+  errors: string[];
+  hints: string[];
+  reorder: ReorderRow;
+  onRemove: () => void;
+  onWeight: (weight: number | null) => void;
+}
+
+export const CandidateRow = ({
+  candidate,
+  position,
+  count,
+  canEdit,
+  weight,
+  errors,
+  hints,
+  reorder,
+  onRemove,
+  onWeight,
+}: Props) => {
+  const t = useT();
+  const title = candidateLabel(candidate);
+  const { lifted, dragged, target } = reorder.state;
+  return (
+    <li data-testid={`candidate-${candidate.slug ?? candidate.documentId}`} {...reorder.row}>
+      <Box
+        marginTop={2}
+        padding={2}
+        hasRadius
+        borderStyle="solid"
+        borderWidth="1px"
+        borderColor={lifted || target ? 'primary600' : errors.length ? 'danger600' : 'neutral200'}
+        background={lifted ? 'primary100' : dragged ? 'neutral150' : 'neutral0'}
+      >
+        <Flex gap={2} alignItems="center">
+          <button
+            type="button"
+            {...reorder.handle}
+            aria-label={t(
+              'builder.reorder.handle',
+              'Reorder {title}: press Space to lift, the arrow keys to move, Space to drop',
+              { title }
+            )}
+            style={{
+              cursor: canEdit ? 'grab' : 'default',
+              background: 'none',
+              border: 0,
+              padding: 4,
+            }}
+          >
+            <Drag aria-hidden />
+          </button>
+          <Typography variant="pi" textColor="neutral600">
+            {position + 1}.
+          </Typography>
+          <Flex direction="column" alignItems="flex-start" gap={1} flex="1">
+            <Typography fontWeight="bold">
+              {title || candidate.documentId}
+              {candidate.type === 'asset' && (
+                <Typography variant="pi" textColor="neutral600">
+                  {' '}
+                  ({t('builder.candidate.nested', 'nested asset')})
+                </Typography>
+              )}
+            </Typography>
+            <TagBadges
+              personas={candidate.personas}
+              segments={candidate.segments}
+              tags={candidate.tags}
+            />
+          </Flex>
+          {weight && (
+            <Box width="110px">
+              <Field.Root name={weight.name} error={weight.error}>
+                <Field.Label>{t('builder.candidate.weight', 'Weight')}</Field.Label>
+                <NumberInput
+                  value={candidate.weight ?? undefined}
+                  disabled={!canEdit}
+                  onValueChange={(value) => onWeight(value ?? null)}
+                />
+              </Field.Root>
+            </Box>
+          )}
+          <IconButton
+            label={t('builder.candidate.up', 'Move {title} up', { title })}
+            variant="ghost"
+            disabled={!canEdit || position === 0}
+            onClick={() => reorder.moveBy(-1)}
+          >
+            <ArrowUp />
+          </IconButton>
+          <IconButton
+            label={t('builder.candidate.down', 'Move {title} down', { title })}
+            variant="ghost"
+            disabled={!canEdit || position === count - 1}
+            onClick={() => reorder.moveBy(1)}
+          >
+            <ArrowDown />
+          </IconButton>
+          <IconButton
+            label={t('builder.candidate.remove', 'Remove {title} from the slot', { title })}
+            variant="ghost"
+            disabled={!canEdit}
+            onClick={onRemove}
+          >
+            <Trash />
+          </IconButton>
+        </Flex>
+        {errors.map((message) => (
+          <Typography key={message} tag="p" variant="pi" textColor="danger600">
+            {message}
+          </Typography>
+        ))}
+        {hints.map((message) => (
+          <Typography key={message} tag="p" variant="pi" textColor="warning600">
+            {message}
+          </Typography>
+        ))}
+      </Box>
+    </li>
+  );
+};
