@@ -43,8 +43,10 @@ async function bootStrapi(name) {
 }
 
 const AGENTS = {
-  desktop: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
-  mobile: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+  desktop:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+  mobile:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
   tablet: 'Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari',
   bot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 };
@@ -81,7 +83,8 @@ function requestArb(slugs, personas, locales) {
       const headers = { 'user-agent': AGENTS[agent] };
       if (country) headers['cf-ipcountry'] = country;
       if (referer) headers.referer = referer;
-      if (visitor) headers['x-mosaic-visitor'] = `conformance-visitor-${String(visitor).padStart(4, '0')}`;
+      if (visitor)
+        headers['x-mosaic-visitor'] = `conformance-visitor-${String(visitor).padStart(4, '0')}`;
       return { slug, request: { query, headers } };
     });
 }
@@ -90,7 +93,17 @@ function requestArb(slugs, personas, locales) {
 const leafArb = fc
   .record({
     field: fc.constantFrom(...Object.keys(POOLS)),
-    op: fc.constantFrom('$eq', '$eqi', '$ne', '$in', '$notIn', '$containsi', '$startsWith', '$null', '$notNull'),
+    op: fc.constantFrom(
+      '$eq',
+      '$eqi',
+      '$ne',
+      '$in',
+      '$notIn',
+      '$containsi',
+      '$startsWith',
+      '$null',
+      '$notNull'
+    ),
     pick: fc.nat(),
   })
   .map(({ field, op, pick }) => {
@@ -108,8 +121,14 @@ const leafArb = fc
   });
 const ruleArb = fc.oneof(
   { weight: 3, arbitrary: leafArb },
-  { weight: 1, arbitrary: fc.array(leafArb, { minLength: 2, maxLength: 3 }).map((r) => ({ $and: r })) },
-  { weight: 1, arbitrary: fc.array(leafArb, { minLength: 2, maxLength: 3 }).map((r) => ({ $or: r })) },
+  {
+    weight: 1,
+    arbitrary: fc.array(leafArb, { minLength: 2, maxLength: 3 }).map((r) => ({ $and: r })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.array(leafArb, { minLength: 2, maxLength: 3 }).map((r) => ({ $or: r })),
+  },
   { weight: 1, arbitrary: leafArb.map((r) => ({ $not: r })) }
 );
 
@@ -125,7 +144,11 @@ function contentArb() {
     { minLength: 6, maxLength: 6 }
   );
   return segmentsArb.chain((segmentRows) => {
-    const segments = segmentRows.map((s, i) => ({ name: `Gen segment ${i}`, slug: `gen-s${i}`, ...s }));
+    const segments = segmentRows.map((s, i) => ({
+      name: `Gen segment ${i}`,
+      slug: `gen-s${i}`,
+      ...s,
+    }));
     const segmentSlugs = segments.map((s) => s.slug);
     const chunkArb = fc.record({
       personas: fc.oneof(fc.constant([]), subset(PERSONAS, 1), subset(PERSONAS, 2)),
@@ -192,10 +215,21 @@ function contentArb() {
               title: 'Generated fragment',
               slug: 'gen-fragment',
               kind: 'fragment',
-              slots: [{ key: 'main', mode: 'first', candidates: [{ chunk: 'gen-c0' }, { chunk: 'gen-c1' }] }],
+              slots: [
+                {
+                  key: 'main',
+                  mode: 'first',
+                  candidates: [{ chunk: 'gen-c0' }, { chunk: 'gen-c1' }],
+                },
+              ],
             },
             { title: 'Generated page', slug: 'gen-page', kind: 'page', slots: slots(page, 1) },
-            { title: 'Generated landing', slug: 'gen-landing', kind: 'landing-page', slots: slots(landing, 0) },
+            {
+              title: 'Generated landing',
+              slug: 'gen-landing',
+              kind: 'landing-page',
+              slots: slots(landing, 0),
+            },
           ],
         };
       });
@@ -206,11 +240,19 @@ async function writeCases({ name, description, content, slugs, personas, locales
   const server = await bootPlayground(bootStrapi, name, content);
   try {
     const manifest = await fetchManifest(server);
-    const requests = fc.sample(requestArb(slugs, personas, locales), { seed: SEED, numRuns: count });
+    const requests = fc.sample(requestArb(slugs, personas, locales), {
+      seed: SEED,
+      numRuns: count,
+    });
     const cases = [];
     for (const [i, { slug, request }] of requests.entries()) {
       const { status, body } = await askServer(server, { slug, request });
-      cases.push({ name: `${name} #${i}`, slug, request, expected: expectedOf(manifest, status, body) });
+      cases.push({
+        name: `${name} #${i}`,
+        slug,
+        request,
+        expected: expectedOf(manifest, status, body),
+      });
     }
     const file = {
       suite: 'mosaic-conformance',
@@ -224,7 +266,9 @@ async function writeCases({ name, description, content, slugs, personas, locales
     };
     fs.mkdirSync(CASES_DIR, { recursive: true });
     fs.writeFileSync(path.join(CASES_DIR, `${name}.json`), `${JSON.stringify(file, null, 1)}\n`);
-    console.log(`${name}: ${cases.length} cases, manifest ${JSON.stringify(manifest).length} bytes`);
+    console.log(
+      `${name}: ${cases.length} cases, manifest ${JSON.stringify(manifest).length} bytes`
+    );
   } finally {
     await server.strapi.destroy();
   }

@@ -5,6 +5,7 @@
  * answer to what a case asserts (chosen chunks per slot by slug, variant key, segments, persona,
  * experiment assignments by slug; answers.js). Plain JavaScript: the generator runs with `node`.
  */
+/* global fetch, URLSearchParams -- Node 20's own */
 const path = require('path');
 
 const demo = require('../../playground/src/demo/seed');
