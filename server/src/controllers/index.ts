@@ -2,7 +2,8 @@ import admin from './admin';
 import delivery from './delivery';
 import editor from './editor';
 import insights from './insights';
+import manifest from './manifest';
 import preview from './preview';
 import tracking from './tracking';
 
-export default { admin, delivery, editor, insights, preview, tracking };
+export default { admin, delivery, editor, insights, manifest, preview, tracking };

@@ -2,12 +2,11 @@
  * Turns chosen chunks into what the delivery API returns: content rendered in the requested format
  * with merge fields filled, and the variant key that fingerprints the result.
  */
-import { createHash } from 'node:crypto';
-
 import type { CompiledAsset, CompiledChunk, Resolution } from './assembly';
 import { REQUEST_FIELDS } from './context';
 import { readMergeValue } from './merge';
 import { compileTemplate, fillBlocks, fillTemplate, type Template } from './render';
+import { base64url, sha256 } from './sha256';
 import type { BlocksContent, Context, Format } from './types';
 
 /** A format an app registered (services/extensions.ts): it renders the filled blocks itself. */
@@ -137,8 +136,7 @@ function readersOwn(field: Template['fields'][number], value: string): boolean {
 }
 
 /** A variant key from what determines a body: SHA-256, 22 base64url characters. */
-const hashOf = (print: string) =>
-  createHash('sha256').update(print).digest('base64url').slice(0, 22);
+const hashOf = (print: string) => base64url(sha256(print)).slice(0, 22);
 
 /**
  * Keys of recent fingerprints: a site serves the same few variants over and over, and hashing

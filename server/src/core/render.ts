@@ -6,7 +6,7 @@
  * a merge value (which a reader may control: `?utm_campaign=…`) shows as text in every format,
  * never as markup, a link or an image.
  */
-import { Element, Node, Text } from 'slate';
+import { Element, Node, Text } from './blocks';
 
 import { parseMergeText, readMergeValue, stripControlChars, type MergeField } from './merge';
 import type { BlocksContent, Context } from './types';

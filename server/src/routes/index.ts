@@ -85,6 +85,8 @@ export default {
       { method: 'GET', path: '/assets/:slug', handler: 'delivery.asset', config: { policies: [] } },
       { method: 'GET', path: '/chunks/:slug', handler: 'delivery.chunk', config: { policies: [] } },
       { method: 'POST', path: '/events', handler: 'tracking.events', config: { policies: [] } },
+      // For standalone resolvers: granted to no role by default, so an API token's.
+      { method: 'GET', path: '/manifest', handler: 'manifest.read', config: { policies: [] } },
       { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted() },
       // The visitor id in the X-Mosaic-Visitor header: kept out of URLs, and so out of logs.
       { method: 'GET', path: '/profile', handler: 'tracking.exportProfile', config: trusted() },

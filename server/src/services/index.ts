@@ -7,6 +7,7 @@ import experiments from './experiments';
 import extensions from './extensions';
 import faults from './faults';
 import insights from './insights';
+import manifest from './manifest';
 import preview from './preview';
 import profiles from './profiles';
 import rateLimit from './rate-limit';
@@ -25,6 +26,7 @@ export default {
   extensions,
   faults,
   insights,
+  manifest,
   preview,
   profiles,
   'rate-limit': rateLimit,
