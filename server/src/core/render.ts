@@ -6,8 +6,6 @@
  * a merge value (which a reader may control: `?utm_campaign=…`) shows as text in every format,
  * never as markup, a link or an image.
  */
-import { Element, Node, Text } from 'slate';
-
 import { parseMergeText, readMergeValue, stripControlChars, type MergeField } from './merge';
 import type { BlocksContent, Context } from './types';
 
@@ -132,6 +130,28 @@ function markdownUrl(url: string): string {
 }
 
 type Props = Record<string, unknown>;
+
+// Blocks are Slate-shaped. These guards are Slate's own `Text.isText` and `Element.isElement`,
+// written out so that the plugin does not depend on slate: a second slate beside the Content
+// Manager's, hoisted where its slate-react finds it, crashes the blocks editor.
+
+/** A text leaf, with its marks (`bold`, `code`…) beside `text`. */
+interface Text {
+  text: string;
+}
+
+/** A block or inline element (paragraph, list, link…); `type` and the rest read with `prop`. */
+interface Element {
+  children: unknown[];
+}
+
+function isText(node: unknown): node is Text {
+  return typeof node === 'object' && node !== null && typeof (node as Props).text === 'string';
+}
+
+function isElement(node: unknown): node is Element {
+  return typeof node === 'object' && node !== null && Array.isArray((node as Props).children);
+}
 
 function prop(node: object, key: string): unknown {
   return (node as Props)[key];
@@ -335,9 +355,9 @@ function walkInline(
 ): void {
   if (depth > MAX_DEPTH) return;
   for (const node of nodes) {
-    if (Text.isText(node)) {
+    if (isText(node)) {
       writer.leaf(node, options.verbatim);
-    } else if (Element.isElement(node)) {
+    } else if (isElement(node)) {
       const type = typeOf(node);
       if (type === 'link') writer.piece(renderLink(c, node, depth, options));
       else if (type !== 'image') {
@@ -384,8 +404,7 @@ interface ListItem {
   sublists: string[];
 }
 
-const isList = (node: unknown): node is Element =>
-  Element.isElement(node) && typeOf(node) === 'list';
+const isList = (node: unknown): node is Element => isElement(node) && typeOf(node) === 'list';
 
 /**
  * Strapi puts a nested list beside the list-items (or inside one); either way it belongs to the
@@ -395,13 +414,13 @@ function renderList(c: Compilation, list: Element, depth: number): string {
   if (depth > MAX_DEPTH) return '';
   const items: ListItem[] = [];
   for (const child of depth + 1 > MAX_DEPTH ? [] : list.children) {
-    if (!Node.isNode(child)) continue;
+    if (!isText(child) && !isElement(child)) continue;
     if (isList(child)) {
       const sublist = renderList(c, child, depth + 1);
       const last = items[items.length - 1];
       if (last) last.sublists.push(sublist);
       else items.push({ content: '', sublists: [sublist] });
-    } else if (Element.isElement(child) && typeOf(child) === 'list-item') {
+    } else if (isElement(child) && typeOf(child) === 'list-item') {
       items.push({
         content: inlineBlock(
           c,
@@ -439,8 +458,8 @@ function plainText(nodes: unknown[], depth: number): string {
   if (depth > MAX_DEPTH) return '';
   return nodes
     .map((node) => {
-      if (Text.isText(node)) return stripControlChars(node.text);
-      return Element.isElement(node) ? plainText(node.children, depth + 1) : '';
+      if (isText(node)) return stripControlChars(node.text);
+      return isElement(node) ? plainText(node.children, depth + 1) : '';
     })
     .join('');
 }
@@ -505,8 +524,8 @@ function renderParagraph(c: Compilation, nodes: unknown[], depth: number): strin
 
 /** One top-level block. Unknown elements and stray inline nodes show their text as a paragraph. */
 function renderBlock(c: Compilation, node: unknown): string {
-  if (Text.isText(node)) return renderParagraph(c, [node], 0);
-  if (!Element.isElement(node)) return '';
+  if (isText(node)) return renderParagraph(c, [node], 0);
+  if (!isElement(node)) return '';
   switch (typeOf(node)) {
     case 'heading':
       return renderHeading(c, node, 0);
@@ -559,9 +578,9 @@ function leafHasMergeField(leaf: Text): boolean {
 function anyMergeField(nodes: unknown[], depth: number): boolean {
   if (depth > MAX_DEPTH) return false;
   return nodes.some((node) =>
-    Text.isText(node)
+    isText(node)
       ? leafHasMergeField(node)
-      : Element.isElement(node) && mergesChildren(node) && anyMergeField(node.children, depth + 1)
+      : isElement(node) && mergesChildren(node) && anyMergeField(node.children, depth + 1)
   );
 }
 
@@ -577,14 +596,14 @@ function fillNodes(nodes: unknown[], ctx: Context, depth: number): unknown[] | n
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
     let next: unknown = null;
-    if (Text.isText(node)) {
+    if (isText(node)) {
       if (leafHasMergeField(node)) {
         const text = mergePieces(node, false)
           .map((p) => (typeof p === 'string' ? p : readMergeValue(ctx, p)))
           .join('');
         next = { ...node, text };
       }
-    } else if (Element.isElement(node) && mergesChildren(node)) {
+    } else if (isElement(node) && mergesChildren(node)) {
       const children = fillNodes(node.children, ctx, depth + 1);
       if (children) next = { ...node, children };
     }
