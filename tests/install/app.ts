@@ -28,10 +28,14 @@ const COMPLETE = '.mosaic-install-complete';
 /**
  * The environment a user's shell would give npm and Strapi. The `npm_*` variables an npm script
  * (`npm test`) passes down, such as npm_config_local_prefix, would point a child npm at this
- * repository; `CI` keeps create-strapi and npm from prompting.
+ * repository; the suite's `DATABASE_*` (`DATABASE_CLIENT=postgres npm test`) would override the
+ * app's own `.env`, and jest's `NODE_ENV=test` Strapi's choice. `CI` keeps create-strapi and npm
+ * from prompting.
  */
 export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(npm_|DATABASE_|NODE_ENV$)/i.test(k))
+  );
   return { ...env, CI: 'true', STRAPI_TELEMETRY_DISABLED: 'true', BROWSER: 'none', ...extra };
 }
 
