@@ -1,6 +1,7 @@
 /**
- * Three projects: fast unit tests of the pure core, integration tests that boot the playground, and
- * browser tests of the admin panel against one playground server (run alone: `npm run test:e2e`).
+ * Four projects: fast unit tests of the pure core, integration tests that boot the playground,
+ * browser tests of the admin panel against one playground server (run alone: `npm run test:e2e`),
+ * and the packed plugin installed into a freshly generated Strapi app (`npm run test:install`).
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // The client imports with the `.js` endings its ES module build needs; jest reads the sources.
@@ -32,6 +33,13 @@ module.exports = {
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/e2e/global-setup.js',
       globalTeardown: '<rootDir>/tests/e2e/global-teardown.js',
+    },
+    {
+      // Packs the plugin and installs it into a generated Strapi app: minutes, so apart from the rest.
+      displayName: 'install',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/tests/install/**/*.test.ts'],
     },
   ],
 };
