@@ -32,7 +32,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </header>
           {children}
           <footer className="site-footer">
-            <ConsentBanner initial={consent === 'granted' || consent === 'denied' ? consent : null} />
+            <ConsentBanner
+              initial={consent === 'granted' || consent === 'denied' ? consent : null}
+            />
           </footer>
         </MosaicProvider>
       </body>

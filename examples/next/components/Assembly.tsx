@@ -15,7 +15,12 @@ export function Assembly({ resolved, track = true }: { resolved: Resolved; track
   const views: Placement[] = [];
   for (const slot of data.slots)
     for (const chunk of slot.chunks)
-      views.push({ asset: data.slug, slot: slot.key, chunk: chunk.slug, variantKey: meta.variantKey });
+      views.push({
+        asset: data.slug,
+        slot: slot.key,
+        chunk: chunk.slug,
+        variantKey: meta.variantKey,
+      });
   return (
     <>
       <ReaderNote meta={meta} slots={data.slots} />

@@ -9,7 +9,13 @@ import { createMosaicClient, type MosaicClient } from 'strapi-mosaic-client';
 
 const MosaicContext = createContext<MosaicClient | null>(null);
 
-export function MosaicProvider({ strapiUrl, children }: { strapiUrl: string; children: ReactNode }) {
+export function MosaicProvider({
+  strapiUrl,
+  children,
+}: {
+  strapiUrl: string;
+  children: ReactNode;
+}) {
   const [client] = useState(() => createMosaicClient({ baseUrl: strapiUrl }));
   useEffect(() => {
     const flush = () => void client.flush();

@@ -4,7 +4,8 @@
  * least-privilege API token for the server's requests) and `PREVIEW_SECRET` (shared with Strapi's
  * preview handler).
  */
-export const strapiUrl = () => (process.env.STRAPI_URL ?? 'http://localhost:1337').replace(/\/+$/, '');
+export const strapiUrl = () =>
+  (process.env.STRAPI_URL ?? 'http://localhost:1337').replace(/\/+$/, '');
 
 export const mosaicToken = () => process.env.MOSAIC_TOKEN || undefined;
 
