@@ -10,7 +10,17 @@ import { TrackViews } from './TrackViews';
 
 type Resolved = ResolveAsset.Response;
 
-export function Assembly({ resolved, track = true }: { resolved: Resolved; track?: boolean }) {
+export function Assembly({
+  resolved,
+  track = true,
+  highlight,
+}: {
+  resolved: Resolved;
+  /** Off in the preview: an editor's views are not a reader's. */
+  track?: boolean;
+  /** A chunk to outline (the one an editor previews). */
+  highlight?: string;
+}) {
   const { data, meta } = resolved;
   const views: Placement[] = [];
   for (const slot of data.slots)
@@ -27,15 +37,23 @@ export function Assembly({ resolved, track = true }: { resolved: Resolved; track
       {data.slots.map((slot) => (
         <section key={slot.key} className={`slot slot-${slot.key}`} data-slot={slot.key}>
           {slot.chunks.map((chunk) => (
-            <div key={chunk.documentId} className="chunk" data-chunk={chunk.slug}>
+            <div
+              key={chunk.documentId}
+              className={chunk.slug === highlight ? 'chunk highlighted' : 'chunk'}
+              data-chunk={chunk.slug}
+            >
               <Blocks
                 content={chunk.content}
-                placement={{
-                  asset: data.slug,
-                  slot: slot.key,
-                  chunk: chunk.slug,
-                  variantKey: meta.variantKey,
-                }}
+                placement={
+                  track
+                    ? {
+                        asset: data.slug,
+                        slot: slot.key,
+                        chunk: chunk.slug,
+                        variantKey: meta.variantKey,
+                      }
+                    : undefined
+                }
               />
             </div>
           ))}

@@ -16,10 +16,11 @@ export interface Placement {
   variantKey?: string;
 }
 
-export function Blocks({ content, placement }: { content: unknown; placement: Placement }) {
+export function Blocks({ content, placement }: { content: unknown; placement?: Placement }) {
   const mosaic = useMosaic();
+  // Without a placement (the preview), clicks are an editor's, not a reader's: not tracked.
   const clicked = (url: string) => {
-    void mosaic.queue({ name: 'click', ...placement, props: { url } });
+    if (placement) void mosaic.queue({ name: 'click', ...placement, props: { url } });
   };
   return (
     <BlocksRenderer
@@ -27,7 +28,7 @@ export function Blocks({ content, placement }: { content: unknown; placement: Pl
       blocks={{
         link: ({ children, url }) =>
           url.startsWith('/') ? (
-            <Link href={url} onClick={() => clicked(url)} data-cta={placement.chunk}>
+            <Link href={url} onClick={() => clicked(url)} data-cta={placement?.chunk}>
               {children}
             </Link>
           ) : (
