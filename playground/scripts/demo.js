@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global fetch, setTimeout */
+/* global fetch, setTimeout, clearTimeout */
 /**
  * `npm run demo`: the playground in development mode with the demo seeded (see src/index.js), then
  * the example Next.js site (examples/next, built by `npm run demo` beforehand) on Mosaic. Prints
@@ -23,7 +23,7 @@ const admin = {
 };
 const children = [];
 
-/** Each server in a process group of its own, so that stopping it stops its workers too. */
+/** Each server in a process group of its own: Ctrl-C reaches this script, which stops them. */
 function start(args, options) {
   const child = spawn(process.execPath, args, { stdio: 'inherit', detached: true, ...options });
   children.push(child);
@@ -36,16 +36,23 @@ const running = (child) => child.exitCode === null && child.signalCode === null;
 function stopAll(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // That group has ended already.
+  for (const child of children) if (running(child)) child.kill('SIGTERM');
+  // A server that does not stop in time is stopped with its workers (its process group).
+  const force = setTimeout(() => {
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // That group has ended already.
+      }
     }
-  }
+  }, 15000);
   Promise.all(
     children.map((child) => running(child) && new Promise((r) => child.on('exit', r)))
-  ).then(() => process.exit(code));
+  ).then(() => {
+    clearTimeout(force);
+    process.exit(code);
+  });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stopAll(0));
 

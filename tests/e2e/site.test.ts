@@ -194,3 +194,74 @@ describe('the example Next.js site on Mosaic', () => {
     await page.getByRole('status').getByText('Welcome aboard').waitFor();
   });
 });
+
+describe("the example site in the Content Manager's preview", () => {
+  const STRAPI = process.env.MOSAIC_E2E_URL as string;
+  const ADMIN = { email: 'admin@mosaic.local', password: 'Mosaic-demo-1' };
+  const DRAFT_TEXT = 'Draft: clone the starter and resolve your first asset';
+
+  async function adminApi<T>(token: string, method: string, route: string, body?: unknown) {
+    const response = await fetch(`${STRAPI}${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  it('shows an edited chunk, as a draft, on its page, and switches the reader', async () => {
+    const login = await fetch(`${STRAPI}/admin/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    const token = ((await login.json()) as { data: { token: string } }).data.token;
+    const model = '/content-manager/collection-types/plugin::mosaic.chunk';
+    const found = await adminApi<{ results: Array<{ documentId: string }> }>(
+      token,
+      'GET',
+      `${model}?filters[slug][$eq]=cta-developer&locale=en`
+    );
+    const { documentId } = found.results[0];
+    // An editor's unpublished change: the draft differs from what readers get.
+    await adminApi(token, 'PUT', `${model}/${documentId}?locale=en`, {
+      body: [{ type: 'paragraph', children: [{ type: 'text', text: DRAFT_TEXT }] }],
+    });
+
+    const page = await newVisitor();
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(`${STRAPI}/admin/auth/login`);
+    await page.locator('input[name="email"]').fill(ADMIN.email);
+    await page.locator('input[name="password"]').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Login' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30000 });
+    await page.goto(`${STRAPI}/admin${model}/${documentId}?plugins[i18n][locale]=en`);
+    await page.getByRole('link', { name: 'Open preview' }).click();
+    await page.waitForURL(/\/preview/);
+
+    const site = page.frameLocator('[data-testid="preview-iframe"]');
+    // The chunk on its page (the home page), as a developer, the reader it is written for.
+    const previewed = site.locator('[data-chunk="cta-developer"].highlighted');
+    await previewed.getByText(DRAFT_TEXT).waitFor();
+    expect(await site.getByLabel('Persona').inputValue()).toBe('developer');
+    expect(await site.locator('[data-slot="hero"] [data-chunk]').getAttribute('data-chunk')).toBe(
+      'hero-developer'
+    );
+
+    await site.getByLabel('Persona').selectOption('marketer');
+    await site.locator('[data-slot="hero"] [data-chunk="hero-marketer"]').waitFor();
+    await site.getByRole('status').getByText('This reader does not see').waitFor();
+
+    // A simulated context: no persona, a visitor located in Germany.
+    await site.getByLabel('Persona').selectOption('');
+    await site.getByLabel('Country').selectOption('DE');
+    await site.locator('[data-slot="hero"] [data-chunk="hero-dach"]').waitFor();
+    expect(await site.getByTestId('segments').textContent()).toContain('dach-visitors');
+
+    // Readers still get the published chunk.
+    const live = await (await fetch(`${SITE}/?persona=developer`)).text();
+    expect(live).toContain('data-chunk="cta-developer"');
+    expect(live).not.toContain(DRAFT_TEXT);
+  });
+});
