@@ -55,6 +55,13 @@ async function read(page: Page, path: string, chunk: string) {
   return events;
 }
 
+/** Opens a page of the site and waits until it answers clicks (hydrated). */
+async function open(page: Page, path: string) {
+  const response = await page.goto(`${SITE}${path}`);
+  await page.locator('html[data-ready]').waitFor();
+  return response;
+}
+
 const servedChunks = (page: Page, slot: string) =>
   page
     .locator(`[data-slot="${slot}"] > [data-chunk]`)
@@ -87,7 +94,7 @@ afterAll(async () => {
 describe('the example Next.js site on Mosaic', () => {
   it('shows a new visitor the default page, personalised on the server, and asks for consent', async () => {
     const page = await newVisitor();
-    const response = await page.goto(`${SITE}/`);
+    const response = await open(page, '/');
     // No flicker: the assembly is in the server's HTML, before any script runs.
     const html = (await response?.text()) ?? '';
     expect(html).toContain('data-chunk="hero-default"');
@@ -98,11 +105,19 @@ describe('the example Next.js site on Mosaic', () => {
     expect(await page.getByTestId('persona').textContent()).toBe('none');
     expect(await page.getByRole('dialog', { name: 'Cookie consent' }).isVisible()).toBe(true);
     expect(await cookie(page, 'mosaic_vid')).toBeUndefined();
+
+    // A click on the call to action is tracked on its chunk, then the visitor is on the signup page.
+    const click = eventsWith(page, (event) => event.name === 'click');
+    await page.locator('[data-slot="cta"] a').click();
+    const clicked = await click;
+    expect(clicked.status).toBe(202);
+    expect(clicked.sent.events.find((event) => event.name === 'click')?.chunk).toBe('cta-default');
+    await page.waitForURL(`${SITE}/signup`);
   });
 
   it('serves developer content, without ?persona, to a consenting visitor who read developer pages', async () => {
     const page = await newVisitor();
-    await page.goto(`${SITE}/`);
+    await open(page, '/');
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('Personalisation from your reading').waitFor();
     expect(await cookie(page, 'mosaic_vid')).toMatch(/^[A-Za-z0-9_-]{24}$/);
@@ -135,7 +150,7 @@ describe('the example Next.js site on Mosaic', () => {
     const [{ total: countedBefore }] = await db('mosaic_counters').sum({ total: 'count' });
 
     const page = await newVisitor();
-    await page.goto(`${SITE}/`);
+    await open(page, '/');
     await page.getByRole('button', { name: 'Decline' }).click();
     await page.getByText('Personalisation from your reading').waitFor();
     for (const [path, chunk] of [
@@ -163,7 +178,7 @@ describe('the example Next.js site on Mosaic', () => {
 
   it('keeps a consenting visitor in the same experiment variant across reloads, and credits their signup', async () => {
     const page = await newVisitor();
-    await page.goto(`${SITE}/`);
+    await open(page, '/');
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('Personalisation from your reading').waitFor();
     await page.reload();
@@ -185,7 +200,7 @@ describe('the example Next.js site on Mosaic', () => {
       expect(await servedChunks(page, 'offer')).toEqual(offer);
     }
 
-    await page.goto(`${SITE}/signup`);
+    await open(page, '/signup');
     const conversion = eventsWith(page, (event) => event.name === 'conversion');
     await page.getByRole('button', { name: 'Create my account' }).click();
     const answer = await conversion;
@@ -230,6 +245,7 @@ describe("the example site in the Content Manager's preview", () => {
     });
 
     const page = await newVisitor();
+    page.setDefaultTimeout(40000);
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.goto(`${STRAPI}/admin/auth/login`);
     await page.locator('input[name="email"]').fill(ADMIN.email);
@@ -241,6 +257,7 @@ describe("the example site in the Content Manager's preview", () => {
     await page.waitForURL(/\/preview/);
 
     const site = page.frameLocator('[data-testid="preview-iframe"]');
+    await site.locator('html[data-ready]').waitFor();
     // The chunk on its page (the home page), as a developer, the reader it is written for.
     const previewed = site.locator('[data-chunk="cta-developer"].highlighted');
     await previewed.getByText(DRAFT_TEXT).waitFor();
@@ -255,6 +272,7 @@ describe("the example site in the Content Manager's preview", () => {
 
     // A simulated context: no persona, a visitor located in Germany.
     await site.getByLabel('Persona').selectOption('');
+    // Changed at once, before the first change has loaded: both count.
     await site.getByLabel('Country').selectOption('DE');
     await site.locator('[data-slot="hero"] [data-chunk="hero-dach"]').waitFor();
     expect(await site.getByTestId('segments').textContent()).toContain('dach-visitors');

@@ -18,6 +18,8 @@ export function MosaicProvider({
 }) {
   const [client] = useState(() => createMosaicClient({ baseUrl: strapiUrl }));
   useEffect(() => {
+    // The page answers clicks from now on (browser tests wait for this before they click).
+    document.documentElement.dataset.ready = 'true';
     const flush = () => void client.flush();
     window.addEventListener('pagehide', flush);
     return () => window.removeEventListener('pagehide', flush);

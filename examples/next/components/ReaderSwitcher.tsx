@@ -5,6 +5,7 @@
  * the reader in the URL, so the page is resolved again on the server, exactly as for a reader.
  */
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 
 import type { Taxonomy } from '../lib/preview';
 
@@ -18,17 +19,24 @@ export function ReaderSwitcher({ taxonomy }: { taxonomy: Taxonomy }) {
   const search = useSearchParams();
   const segments = (search.get('segments') ?? '').split(',').filter(Boolean);
 
+  // A change made while the previous one is still loading builds on it, not on the old URL.
+  const pending = useRef<URLSearchParams | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [search]);
+
   const change = (key: string, value: string | null) => {
-    const next = new URLSearchParams(search.toString());
+    const next = new URLSearchParams((pending.current ?? search).toString());
     if (value) next.set(key, value);
     else next.delete(key);
+    pending.current = next;
     router.replace(`${pathname}?${next}`);
   };
-  const toggleSegment = (slug: string, on: boolean) =>
-    change(
-      'segments',
-      (on ? [...segments, slug] : segments.filter((s) => s !== slug)).join(',') || null
-    );
+  const toggleSegment = (slug: string, on: boolean) => {
+    const current = ((pending.current ?? search).get('segments') ?? '').split(',').filter(Boolean);
+    const next = on ? [...current, slug] : current.filter((s) => s !== slug);
+    change('segments', next.join(',') || null);
+  };
 
   const select = (key: string, label: string, options: Array<[string, string]>) => (
     <label>
