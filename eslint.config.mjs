@@ -39,6 +39,8 @@ export default tseslint.config(
       'playground/.tmp/**',
       'playground/types/**',
       'coverage/**',
+      'examples/next/.next/**',
+      'examples/next/next-env.d.ts',
     ],
   },
   js.configs.recommended,
@@ -52,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['admin/**/*.{ts,tsx}'],
+    files: ['admin/**/*.{ts,tsx}', 'examples/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },

@@ -1,3 +1,5 @@
+const { previewHandler } = require('../src/preview');
+
 module.exports = ({ env }) => ({
   auth: { secret: env('ADMIN_JWT_SECRET', 'mosaic-playground-admin-jwt-secret') },
   apiToken: { salt: env('API_TOKEN_SALT', 'mosaic-playground-api-token-salt') },
@@ -5,4 +7,13 @@ module.exports = ({ env }) => ({
   secrets: { encryptionKey: env('ENCRYPTION_KEY', 'mosaic-playground-encryption-key') },
   flags: { nps: false, promoteEE: false },
   autoOpen: false,
+  // "Open preview" in the Content Manager shows assets and chunks on the example site, when one is
+  // configured (`npm run demo` and the browser tests set MOSAIC_SITE_URL).
+  preview: {
+    enabled: Boolean(env('MOSAIC_SITE_URL')),
+    config: {
+      allowedOrigins: env('MOSAIC_SITE_URL') ? [env('MOSAIC_SITE_URL')] : [],
+      handler: previewHandler(env('MOSAIC_SITE_URL')),
+    },
+  },
 });

@@ -1,11 +1,15 @@
 /* global setTimeout */
-/** Stops the suite's server. */
-module.exports = async () => {
-  const server = globalThis.__MOSAIC_E2E__;
-  if (!server || server.child.exitCode !== null) return;
+/** Stops the suite's site and server. */
+async function stop(child) {
+  if (!child || child.exitCode !== null) return;
   await new Promise((resolve) => {
-    server.child.once('exit', resolve);
-    server.child.kill('SIGTERM');
-    setTimeout(() => server.child.exitCode === null && server.child.kill('SIGKILL'), 10000).unref();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10000).unref();
   });
+}
+
+module.exports = async () => {
+  await stop(globalThis.__MOSAIC_E2E_SITE__?.child);
+  await stop(globalThis.__MOSAIC_E2E__?.child);
 };

@@ -123,4 +123,4 @@ async function startPlayground() {
   return { url, child, log: () => output.join('') };
 }
 
-module.exports = { startPlayground };
+module.exports = { startPlayground, freePort };

@@ -1,0 +1,45 @@
+/**
+ * The home page: Mosaic's `home` asset resolved on the server for this reader, on every request
+ * (it depends on their cookies, so Next serves it `private, no-store`). `?persona=` and the UTM
+ * parameters are passed on, so the demo's links work here as on the API.
+ */
+import Link from 'next/link';
+import type { DeliveryContext } from 'strapi-mosaic-client';
+
+import { Assembly } from '../components/Assembly';
+import { mosaicForRequest } from '../lib/mosaic';
+
+const CONTEXT_PARAMS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'ref',
+  'tz',
+] as const;
+
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function Home({ searchParams }: { searchParams: Search }) {
+  const search = await searchParams;
+  const context: DeliveryContext = {};
+  for (const name of CONTEXT_PARAMS) if (one(search[name])) context[name] = one(search[name]);
+  const { mosaic } = await mosaicForRequest();
+  const resolved = await mosaic.asset('home', {
+    format: 'json',
+    persona: one(search.persona),
+    context,
+  });
+  return (
+    <main>
+      <Assembly resolved={resolved} />
+      <p className="more">
+        <Link href="/signup">Sign up</Link> · <Link href="/docs/api">API reference</Link> ·{' '}
+        <Link href="/email">The welcome email</Link>
+      </p>
+    </main>
+  );
+}

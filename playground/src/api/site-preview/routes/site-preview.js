@@ -1,0 +1,17 @@
+/**
+ * What the example site (examples/next) needs to show editors a draft page in Strapi's preview:
+ * Mosaic's admin preview (drafts, any reader) and the taxonomy its reader switcher offers, for a
+ * caller holding the preview secret shared with the site (`PREVIEW_SECRET`) instead of an admin
+ * session. Served only when the site is configured (MOSAIC_SITE_URL: `npm run demo`, the browser
+ * tests), so the other tests and the benchmark never see these routes.
+ */
+const config = { auth: false };
+
+const routes = process.env.MOSAIC_SITE_URL
+  ? [
+      { method: 'POST', path: '/site-preview', handler: 'site-preview.preview', config },
+      { method: 'GET', path: '/site-preview/taxonomy', handler: 'site-preview.taxonomy', config },
+    ]
+  : [];
+
+module.exports = { routes };
