@@ -80,12 +80,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       reader.persona ?? null
     );
     const { explain } = meta;
+    // delivery.preview always resolves with explain: the admin shows why each candidate won.
+    if (!explain) throw new Error('The preview resolved without explain');
     return {
       data,
       meta: {
         ...meta,
         segments: [...new Set([...forced, ...meta.segments])],
-        explain: explain && { ...explain, forcedSegments: forced },
+        explain: { ...explain, forcedSegments: forced },
       },
     };
   }
