@@ -37,7 +37,8 @@ beforeAll(async () => {
     .post('/admin/register-admin')
     .send({ email: 'editor@mosaic.local', password: 'Mosaic-admin-1', firstname: 'Editor' });
   token = registered.body.data.token;
-});
+  // A fresh PostgreSQL or MariaDB schema with the demo takes a while on a busy machine.
+}, 180_000);
 
 afterAll(async () => {
   await strapi?.destroy();

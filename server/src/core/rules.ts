@@ -716,31 +716,25 @@ function negate(test: Test | undefined): Test | undefined {
   );
 }
 
-function allOf(tests: Test[]): Test {
+/**
+ * SQL's three-valued AND (`decisive` false) or OR (`decisive` true): the first test answering
+ * `decisive` decides; else unknown if any test was, else the other truth.
+ */
+function combined(tests: Test[], decisive: boolean): Test {
   if (tests.length === 1) return tests[0];
   return (input, now) => {
     let unknown = false;
     for (const test of tests) {
       const result = test(input, now);
-      if (result === false) return false;
+      if (result === decisive) return decisive;
       if (result === null) unknown = true;
     }
-    return unknown ? null : true;
+    return unknown ? null : !decisive;
   };
 }
 
-function anyOf(tests: Test[]): Test {
-  if (tests.length === 1) return tests[0];
-  return (input, now) => {
-    let unknown = false;
-    for (const test of tests) {
-      const result = test(input, now);
-      if (result === true) return true;
-      if (result === null) unknown = true;
-    }
-    return unknown ? null : false;
-  };
-}
+const allOf = (tests: Test[]): Test => combined(tests, false);
+const anyOf = (tests: Test[]): Test => combined(tests, true);
 
 /** Reads `key` and tests it; an array value is a set of joined rows, an empty one no row. */
 function readField(key: string, test: Test | undefined): Test | undefined {

@@ -59,6 +59,21 @@ const exposureKey = (e: Pick<Exposure, 'visitorHash' | 'asset' | 'slot' | 'day'>
 const rollupKey = (e: Omit<Exposure, 'visitorHash'>, goal: string) =>
   sha(`${e.day}|${e.asset}|${e.slot}|${e.variant}|${e.segments}|${e.persona}|${goal}`);
 
+/** The columns an exposure and its rollup rows share: what results are broken down by. */
+const dimensions = (
+  c: (attribute: string) => string,
+  e: Omit<Exposure, 'visitorHash'>,
+  goal: string
+) => ({
+  [c('day')]: e.day,
+  [c('asset')]: e.asset,
+  [c('slot')]: e.slot,
+  [c('variant')]: e.variant,
+  [c('segments')]: e.segments,
+  [c('persona')]: e.persona,
+  [c('goal')]: goal,
+});
+
 /** The matched segments as one dimension: sorted, so the same set is the same row. */
 export function segmentsDimension(segments: string[]): string {
   return [...segments].sort().join(',').slice(0, MAX_SEGMENTS_LENGTH);
@@ -85,13 +100,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const records = [...byKey].map(([key, row]) => ({
       [c('key')]: key,
       [c('visitorHash')]: row.visitorHash,
-      [c('day')]: row.day,
-      [c('asset')]: row.asset,
-      [c('slot')]: row.slot,
-      [c('variant')]: row.variant,
-      [c('segments')]: row.segments,
-      [c('persona')]: row.persona,
-      [c('goal')]: row.goal,
+      ...dimensions(c, row, row.goal),
       [c('batch')]: batch,
       ...exposures.stamps(new Date()),
     }));
@@ -133,13 +142,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await trx(rollups.name)
         .insert({
           [c('key')]: key,
-          [c('day')]: exposure.day,
-          [c('asset')]: exposure.asset,
-          [c('slot')]: exposure.slot,
-          [c('variant')]: exposure.variant,
-          [c('segments')]: exposure.segments,
-          [c('persona')]: exposure.persona,
-          [c('goal')]: goal,
+          ...dimensions(c, exposure, goal),
           [c('impressions')]: impressions,
           [c('conversions')]: conversions,
           [c('value')]: value,
