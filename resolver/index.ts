@@ -33,6 +33,7 @@ export interface ResolveOptions {
 }
 
 export interface ResolvedAsset {
+  /** Frozen, unless it holds the reader's own merge values: shared by every reader of the variant. */
   data: {
     slug: string;
     locale: string | null;
@@ -93,9 +94,26 @@ export interface ResolverSource {
   fetch?: typeof fetch;
 }
 
-/** Compiles the manifest once; every resolve after that runs in memory. */
+/** Deep-freezes an answer's data: one rendering serves every reader of its variant. */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) frozen(inner);
+  }
+  return value;
+}
+
+/** Renderings kept per variant key, at most this many (emptied when full). */
+const MAX_RENDERINGS = 1000;
+
+/**
+ * Compiles the manifest once; every resolve after that runs in memory. Equal variant keys mean
+ * equal bodies, so each variant is rendered once and its (frozen) data served to all its readers,
+ * as the server does; a body holding a reader's own merge values is rendered for them alone.
+ */
 function resolverOf(initial: CompiledManifest) {
   let current = initial;
+  const renderings = new Map<string, ResolvedAsset['data']>();
 
   function resolve(slug: string, context: Context = {}, options: ResolveOptions = {}) {
     const { settings } = current;
@@ -140,7 +158,7 @@ function resolverOf(initial: CompiledManifest) {
 
     const now = options.now === undefined ? Date.now() : Number(options.now);
     const resolution = resolveAsset(asset, ctx, now, visitorId, false);
-    const { key } = assemblyVariant(asset, resolution, format, ctx);
+    const { key, readerValues } = assemblyVariant(asset, resolution, format, ctx);
     const meta: ResolvedAsset['meta'] = {
       persona,
       segments: resolution.matchedSegments,
@@ -150,16 +168,21 @@ function resolverOf(initial: CompiledManifest) {
     if (resolution.experiments.length) {
       meta.experiments = resolution.experiments.map((e) => ({ ...e, counted: false }));
     }
-    return {
-      data: {
+    let data = readerValues ? undefined : renderings.get(key);
+    if (!data) {
+      data = {
         ...asset.extra,
         slug: asset.slug,
         locale: asset.locale,
         format,
         slots: renderAssembly(resolution, format, ctx),
-      },
-      meta,
-    };
+      };
+      if (!readerValues) {
+        if (renderings.size >= MAX_RENDERINGS) renderings.clear();
+        renderings.set(key, frozen(data));
+      }
+    }
+    return { data, meta };
   }
 
   function resolveRequest(slug: string, request: ResolverRequest) {
@@ -189,6 +212,7 @@ function resolverOf(initial: CompiledManifest) {
     },
     replace(next: CompiledManifest) {
       current = next;
+      renderings.clear();
     },
   };
 }

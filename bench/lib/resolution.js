@@ -68,14 +68,17 @@ function deliveryRequest(i) {
   };
 }
 
-function removeDatabase() {
+function removeDatabase(file = DB_FILE) {
   for (const suffix of ['', '-journal', '-wal', '-shm']) {
-    fs.rmSync(DB_FILE + suffix, { force: true });
+    fs.rmSync(file + suffix, { force: true });
   }
 }
 
-/** The playground, compiled to its dist/ and booted quietly, as the integration tests do. */
-async function bootPlayground() {
+/**
+ * The playground, compiled to its dist/ and booted quietly, as the integration tests do, on a
+ * fresh SQLite file (`file`: another benchmark's own).
+ */
+async function bootPlayground(file = DB_FILE) {
   const built = path.join(ROOT, 'dist', 'server', 'index.js');
   if (!fs.existsSync(built)) {
     throw new Error(`The plugin is not built (${built} is missing): run 'npm run build' first.`);
@@ -83,9 +86,9 @@ async function bootPlayground() {
   // Required here, not at the top: loading Strapi takes seconds the rules benchmark should not pay.
   const { compileStrapi, createStrapi } = require('@strapi/strapi');
   await compileStrapi({ appDir: APP_DIR, ignoreDiagnostics: false });
-  removeDatabase();
+  removeDatabase(file);
   process.env.DATABASE_CLIENT = 'sqlite';
-  process.env.DATABASE_FILENAME = DB_FILE;
+  process.env.DATABASE_FILENAME = file;
   process.env.CRON_ENABLED = 'false';
   // The benchmark seeds its own page; the demo's content would collide with its slugs.
   delete process.env.MOSAIC_DEMO;
@@ -260,4 +263,4 @@ function report(rows, calls, notes) {
   return { rows, ratios, calls, notes, markdown, verdict };
 }
 
-module.exports = { REQUESTS, benchResolution };
+module.exports = { REQUESTS, benchResolution, bootPlayground, removeDatabase };

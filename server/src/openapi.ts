@@ -182,6 +182,32 @@ const paths = {
       },
     },
   },
+  '/mosaic/manifest': {
+    get: {
+      tags: TAGS,
+      summary: 'The manifest a standalone resolver resolves from (strapi-mosaic-resolver)',
+      description:
+        'Every published asset in every locale, with the chunks, segment rules, personas and settings resolution reads; no drafts, no profile data. Granted to no role by default: an API token with Mosaic → manifest → read.',
+      operationId: 'mosaicGetManifest',
+      parameters: [
+        header('If-None-Match', 'The ETag of the manifest held: 304 until something is published'),
+      ],
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            properties: {
+              data: { type: 'object', description: 'The manifest (schema 1)' },
+              meta: { type: 'object', properties: { version: { type: 'string' } } },
+            },
+          },
+          'The manifest; its ETag is its version'
+        ),
+        304: { description: 'Not modified: nothing was published since' },
+        403: error('The token lacks Mosaic → manifest → read'),
+      },
+    },
+  },
   '/mosaic/events': {
     post: {
       tags: TAGS,

@@ -60,7 +60,8 @@ beforeAll(async () => {
   });
   const { port } = strapi.server.httpServer.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${port}`;
-});
+  // Booting and seeding a fresh MariaDB database takes over a minute on a loaded machine.
+}, 180_000);
 
 afterAll(async () => {
   await strapi?.destroy();
