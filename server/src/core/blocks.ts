@@ -15,9 +15,13 @@ export const Text = {
   isText: (value: unknown): value is Text => isObject(value) && typeof value.text === 'string',
 };
 
+// As in the Content Manager's Slate (0.94): an element's children must all be nodes themselves.
+const isNodeList = (value: unknown): value is Node[] =>
+  Array.isArray(value) && value.every((child) => Node.isNode(child));
+
 export const Element = {
   isElement: (value: unknown): value is Element =>
-    isObject(value) && typeof value.apply !== 'function' && Array.isArray(value.children),
+    isObject(value) && typeof value.apply !== 'function' && isNodeList(value.children),
 };
 
 export const Node = {
