@@ -3,6 +3,8 @@
  * that presents itself as a desktop browser (a headless user agent is a bot to Mosaic: served, not
  * tracked). Each visitor is a fresh browser context: their own cookies, nothing shared.
  */
+import path from 'path';
+
 import type { Knex } from 'knex';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -17,6 +19,7 @@ const DESKTOP =
 let browser: Browser;
 let db: Knex;
 const contexts: BrowserContext[] = [];
+const SHOTS = path.join(__dirname, 'screenshots');
 
 async function newVisitor(): Promise<Page> {
   const context = await browser.newContext({ userAgent: DESKTOP, locale: 'en-US' });
@@ -136,6 +139,7 @@ describe('the example Next.js site on Mosaic', () => {
     expect(await page.getByTestId('persona').textContent()).toBe('developer');
     expect(await servedChunks(page, 'hero')).toEqual(['hero-developer']);
     expect(await servedChunks(page, 'cta')).toEqual(['cta-developer']);
+    await page.screenshot({ path: path.join(SHOTS, 'site.png'), fullPage: true });
   });
 
   it('stores nothing about a visitor who declined, and still counts them anonymously', async () => {
@@ -276,6 +280,7 @@ describe("the example site in the Content Manager's preview", () => {
     await site.getByLabel('Country').selectOption('DE');
     await site.locator('[data-slot="hero"] [data-chunk="hero-dach"]').waitFor();
     expect(await site.getByTestId('segments').textContent()).toContain('dach-visitors');
+    await page.screenshot({ path: path.join(SHOTS, 'site-preview.png') });
 
     // Readers still get the published chunk.
     const live = await (await fetch(`${SITE}/?persona=developer`)).text();
