@@ -118,6 +118,24 @@ describe('the example Next.js site on Mosaic', () => {
     await page.waitForURL(`${SITE}/signup`);
   });
 
+  it("sends the welcome email as HTML with Mosaic's caching headers", async () => {
+    const headers = { 'User-Agent': DESKTOP };
+    const email = await fetch(`${SITE}/email`, { headers });
+    const mosaic = await fetch(
+      `${process.env.MOSAIC_E2E_URL}/api/mosaic/assets/welcome-email?format=html`,
+      { headers }
+    );
+    expect(email.status).toBe(200);
+    expect(email.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await email.text()).toContain('<p>Hi there,</p>');
+    expect(email.headers.get('cache-control')).toBe(mosaic.headers.get('cache-control'));
+    // Next adds its own entries to Vary; Mosaic's are all there.
+    const vary = (response: Response) =>
+      (response.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+    expect(vary(email)).toEqual(expect.arrayContaining(vary(mosaic).filter(Boolean)));
+    expect(vary(email)).toContain('cookie');
+  });
+
   it('serves developer content, without ?persona, to a consenting visitor who read developer pages', async () => {
     const page = await newVisitor();
     await open(page, '/');
