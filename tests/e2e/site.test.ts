@@ -3,6 +3,8 @@
  * that presents itself as a desktop browser (a headless user agent is a bot to Mosaic: served, not
  * tracked). Each visitor is a fresh browser context: their own cookies, nothing shared.
  */
+import path from 'path';
+
 import type { Knex } from 'knex';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -17,6 +19,7 @@ const DESKTOP =
 let browser: Browser;
 let db: Knex;
 const contexts: BrowserContext[] = [];
+const SHOTS = path.join(__dirname, 'screenshots');
 
 async function newVisitor(): Promise<Page> {
   const context = await browser.newContext({ userAgent: DESKTOP, locale: 'en-US' });
@@ -115,6 +118,24 @@ describe('the example Next.js site on Mosaic', () => {
     await page.waitForURL(`${SITE}/signup`);
   });
 
+  it("sends the welcome email as HTML with Mosaic's caching headers", async () => {
+    const headers = { 'User-Agent': DESKTOP };
+    const email = await fetch(`${SITE}/email`, { headers });
+    const mosaic = await fetch(
+      `${process.env.MOSAIC_E2E_URL}/api/mosaic/assets/welcome-email?format=html`,
+      { headers }
+    );
+    expect(email.status).toBe(200);
+    expect(email.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await email.text()).toContain('<p>Hi there,</p>');
+    expect(email.headers.get('cache-control')).toBe(mosaic.headers.get('cache-control'));
+    // Next adds its own entries to Vary; Mosaic's are all there.
+    const vary = (response: Response) =>
+      (response.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase());
+    expect(vary(email)).toEqual(expect.arrayContaining(vary(mosaic).filter(Boolean)));
+    expect(vary(email)).toContain('cookie');
+  });
+
   it('serves developer content, without ?persona, to a consenting visitor who read developer pages', async () => {
     const page = await newVisitor();
     await open(page, '/');
@@ -136,6 +157,7 @@ describe('the example Next.js site on Mosaic', () => {
     expect(await page.getByTestId('persona').textContent()).toBe('developer');
     expect(await servedChunks(page, 'hero')).toEqual(['hero-developer']);
     expect(await servedChunks(page, 'cta')).toEqual(['cta-developer']);
+    await page.screenshot({ path: path.join(SHOTS, 'site.png'), fullPage: true });
   });
 
   it('stores nothing about a visitor who declined, and still counts them anonymously', async () => {
@@ -276,6 +298,7 @@ describe("the example site in the Content Manager's preview", () => {
     await site.getByLabel('Country').selectOption('DE');
     await site.locator('[data-slot="hero"] [data-chunk="hero-dach"]').waitFor();
     expect(await site.getByTestId('segments').textContent()).toContain('dach-visitors');
+    await page.screenshot({ path: path.join(SHOTS, 'site-preview.png') });
 
     // Readers still get the published chunk.
     const live = await (await fetch(`${SITE}/?persona=developer`)).text();

@@ -1,8 +1,9 @@
 /**
- * Every page: the header, the consent banner (its state read from the cookie on the server) and
- * the browser's Mosaic client for tracking, pointed at the Strapi this server uses.
+ * Every page: the header, the consent banner (its state read from the cookie on the server; none in
+ * Strapi's preview, where the reader is an editor) and the browser's Mosaic client for tracking,
+ * pointed at the Strapi this server uses.
  */
-import { cookies } from 'next/headers';
+import { cookies, draftMode } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 
@@ -15,6 +16,7 @@ export const metadata = { title: 'Mosaic — the right content for every reader'
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const consent = (await cookies()).get(CONSENT_COOKIE)?.value;
+  const previewing = (await draftMode()).isEnabled;
   return (
     <html lang="en">
       <body>
@@ -31,11 +33,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </nav>
           </header>
           {children}
-          <footer className="site-footer">
-            <ConsentBanner
-              initial={consent === 'granted' || consent === 'denied' ? consent : null}
-            />
-          </footer>
+          {!previewing && (
+            <footer className="site-footer">
+              <ConsentBanner
+                initial={consent === 'granted' || consent === 'denied' ? consent : null}
+              />
+            </footer>
+          )}
         </MosaicProvider>
       </body>
     </html>
