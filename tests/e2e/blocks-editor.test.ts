@@ -2,7 +2,7 @@
  * The Content Manager's blocks editor in the playground, where npm workspaces hoist packages to the
  * top of node_modules: an editor types in a chunk's body and publishes, and readers get the edit.
  * The plugin once brought its own slate, which landed at the top beside the Content Manager's and
- * crashed this editor on the first keystroke.
+ * crashed this editor.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 

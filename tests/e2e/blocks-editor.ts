@@ -1,7 +1,7 @@
 /**
  * The Content Manager's blocks editor, driven as an editor drives it: used by the playground's
  * browser suite and by the install test, which both check that it works beside Mosaic (a second
- * slate next to the Content Manager's once crashed it on the first keystroke).
+ * slate next to the Content Manager's once crashed it).
  */
 import type { Page } from 'playwright-core';
 
@@ -21,12 +21,35 @@ export async function typeInChunkBody(
   );
   const editor = page.locator('[role="textbox"][contenteditable="true"]');
   await editor.getByText(text).click();
-  // Slate reads the caret a click placed on a throttled selectionchange (100 ms), and until it
-  // has, it puts the caret back where its own selection was whenever it renders.
-  await page.waitForTimeout(300);
-  await page.keyboard.press('End');
+  await caretToEnd(page, text);
   await page.keyboard.type(addition);
   await editor.getByText(`${text}${addition}`).waitFor();
   await page.getByRole('button', { name: 'Publish' }).click();
   await page.getByText('Published document').first().waitFor();
+}
+
+/**
+ * Slate takes in a caret the browser moved (a click, the End key) on a throttled selectionchange,
+ * and until it has, puts the caret back where its own selection was whenever it renders. So: End,
+ * until the caret stays at the end of `text` across two looks a moment apart.
+ */
+async function caretToEnd(page: Page, text: string): Promise<void> {
+  const atEnd = () =>
+    page.evaluate((expected) => {
+      const selection = window.getSelection();
+      return (
+        selection !== null &&
+        selection.isCollapsed &&
+        selection.focusNode?.textContent === expected &&
+        selection.focusOffset === expected.length
+      );
+    }, text);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await page.keyboard.press('End');
+    await page.waitForTimeout(250);
+    if (!(await atEnd())) continue;
+    await page.waitForTimeout(250);
+    if (await atEnd()) return;
+  }
+  throw new Error(`The caret does not stay at the end of "${text}" in the blocks editor`);
 }
