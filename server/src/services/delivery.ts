@@ -151,7 +151,8 @@ function assetData(asset: CompiledAsset, format: string, slots: AssetData['slots
 
 /**
  * An asset answer's `meta` from its resolution: what delivery and the preview both send.
- * `explain`: the context shown and whether a profile was used (none: no explanation).
+ * `explain`: the context shown and whether a profile was used (none: no explanation); `more`
+ * (warnings, experiments…) comes before it, as the explanation closes the answer.
  */
 function assetMeta(
   persona: {
@@ -162,12 +163,14 @@ function assetMeta(
   },
   resolution: Resolution,
   variantKey: string,
-  explain: { profile: boolean; context: Context } | null
+  explain: { profile: boolean; context: Context } | null,
+  more: Pick<DeliveryMeta, 'warnings' | 'experiments' | 'contentType'> = {}
 ): DeliveryMeta {
   const meta: DeliveryMeta = {
     persona: persona.persona,
     segments: resolution.matchedSegments,
     variantKey,
+    ...more,
   };
   if (explain) {
     meta.explain = {
@@ -495,6 +498,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
       }
 
+      const more: Parameters<typeof assetMeta>[4] = {};
+      if (warnings.length) more.warnings = warnings;
+      if (resolution.experiments.length) {
+        more.experiments = resolution.experiments.map((e) => ({
+          ...e,
+          counted: counted && e.bucketed,
+        }));
+      }
+      if (typeof output !== 'string') more.contentType = output.contentType;
       const meta = assetMeta(
         { ...persona, requested: request.facts.query.persona ?? null },
         resolution,
@@ -504,16 +516,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
               profile: usedProfile,
               context: request.trusted ? context : requestContext(context),
             }
-          : null
+          : null,
+        more
       );
-      if (warnings.length) meta.warnings = warnings;
-      if (resolution.experiments.length) {
-        meta.experiments = resolution.experiments.map((e) => ({
-          ...e,
-          counted: counted && e.bucketed,
-        }));
-      }
-      if (typeof output !== 'string') meta.contentType = output.contentType;
       // Hooks may add to `meta`; `data` is shared by every request of this variant.
       const unhooked = hook ? metaPrint(meta) : '';
       if (hook) await extensions.afterResolveHooks({ data: rendered.data, meta }, hook);
