@@ -15,13 +15,12 @@ export const Text = {
   isText: (value: unknown): value is Text => isObject(value) && typeof value.text === 'string',
 };
 
-// As in the Content Manager's Slate (0.94): an element's children must all be nodes themselves.
-const isNodeList = (value: unknown): value is Node[] =>
-  Array.isArray(value) && value.every((child) => Node.isNode(child));
-
+// Slate 0.120 checks an element's children as this does; the Content Manager's Slate (0.94) also
+// requires each child to be a node, recursively. The renderer checks each child as it walks, so a
+// malformed child is skipped alone, and a deep tree costs no recursion before the walk's own bound.
 export const Element = {
   isElement: (value: unknown): value is Element =>
-    isObject(value) && typeof value.apply !== 'function' && isNodeList(value.children),
+    isObject(value) && typeof value.apply !== 'function' && Array.isArray(value.children),
 };
 
 export const Node = {
