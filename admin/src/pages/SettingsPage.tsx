@@ -1,6 +1,5 @@
 /** Settings → Mosaic: delivery and privacy options, stored in the plugin store over the config file. */
 import {
-  Alert,
   Button,
   Field,
   Flex,
@@ -19,6 +18,7 @@ import { useEffect, useState } from 'react';
 import type { MosaicSettings } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { Card } from '../components/Card';
+import { NotSaved } from '../components/NotSaved';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
 import { useT } from '../hooks/useT';
@@ -108,15 +108,7 @@ const SettingsPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" gap={4} alignItems="stretch">
-          {failure && (
-            <Alert
-              variant="danger"
-              closeLabel={t('action.close', 'Close')}
-              title={t('settings.refused', 'Not saved')}
-            >
-              {failure.message}
-            </Alert>
-          )}
+          {failure && <NotSaved>{failure.message}</NotSaved>}
           <Card padding={6} title={t('settings.delivery', 'Delivery')}>
             <Grid.Root gap={5} paddingTop={4}>
               <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
