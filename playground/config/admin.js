@@ -6,6 +6,9 @@ module.exports = ({ env }) => ({
   transfer: { token: { salt: env('TRANSFER_TOKEN_SALT', 'mosaic-playground-transfer-salt') } },
   secrets: { encryptionKey: env('ENCRYPTION_KEY', 'mosaic-playground-encryption-key') },
   flags: { nps: false, promoteEE: false },
+  // Strapi allows five admin logins per address and e-mail in five minutes; the browser suite signs
+  // the demo admin in from each of its files, so it turns the limit off (ADMIN_RATE_LIMIT=false).
+  rateLimit: { enabled: env.bool('ADMIN_RATE_LIMIT', true) },
   autoOpen: false,
   // "Open preview" in the Content Manager shows assets and chunks on the example site, when one is
   // configured (`npm run demo` and the browser tests set MOSAIC_SITE_URL).

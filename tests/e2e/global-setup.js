@@ -11,6 +11,8 @@ const { freePort, startPlayground } = require('./playground');
 const { buildSite, startSite } = require('./site');
 
 module.exports = async () => {
+  // Every file signs the demo admin in: more than Strapi's five logins in five minutes.
+  process.env.ADMIN_RATE_LIMIT ??= 'false';
   const sitePort = process.env.MOSAIC_E2E_SITE_URL ? null : await freePort();
   if (sitePort) {
     const siteUrl = `http://127.0.0.1:${sitePort}`;
