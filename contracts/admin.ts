@@ -529,7 +529,7 @@ export declare namespace Coverage {
 
 export declare namespace ValidateRule {
   export interface Request {
-    body: { rule: unknown };
+    body: z.input<typeof ruleBody>;
   }
   export type Response = Answer<'validateRule'>;
 }
