@@ -28,6 +28,13 @@ const PURE_CORE = {
   message: 'server/src/core is pure: no Strapi, no koa, no services or controllers.',
 };
 const boundaries = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+/** The admin bundle takes values only from contracts/wire: the other modules would bring zod along. */
+const ADMIN_CONTRACT_VALUES = {
+  group: ['**/contracts/*', '!**/contracts/wire'],
+  allowTypeImports: true,
+  message:
+    'The admin imports constants from contracts/wire and only types (import type) from other contracts.',
+};
 
 export default tseslint.config(
   {
@@ -84,5 +91,11 @@ export default tseslint.config(
   {
     files: ['contracts/**/*.ts', 'admin/**/*.{ts,tsx}', 'client/**/*.ts'],
     rules: boundaries(NO_PLAYGROUND, NO_SERVER),
+  },
+  {
+    files: ['admin/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ADMIN_CONTRACT_VALUES] }],
+    },
   }
 );

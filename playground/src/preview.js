@@ -6,7 +6,14 @@
  * preview, with the secret shared with it (PREVIEW_SECRET).
  */
 /* global strapi, URLSearchParams */
-const previewSecret = () => process.env.PREVIEW_SECRET || 'mosaic-demo-preview';
+function previewSecret() {
+  if (process.env.PREVIEW_SECRET) return process.env.PREVIEW_SECRET;
+  // The demo's secret is public: drafts behind it are fine on a laptop, never in production.
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('Set PREVIEW_SECRET (shared with the site) to serve drafts to its preview');
+  }
+  return 'mosaic-demo-preview';
+}
 
 const UIDS = { asset: 'plugin::mosaic.asset', chunk: 'plugin::mosaic.chunk' };
 

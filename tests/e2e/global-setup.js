@@ -5,6 +5,8 @@
  * MOSAIC_E2E_URL set beforehand runs the suite against a server already running (with the demo),
  * MOSAIC_E2E_SITE_URL against a site already running.
  */
+const crypto = require('crypto');
+
 const { freePort, startPlayground } = require('./playground');
 const { buildSite, startSite } = require('./site');
 
@@ -14,6 +16,8 @@ module.exports = async () => {
     const siteUrl = `http://127.0.0.1:${sitePort}`;
     process.env.CORS_ORIGINS = ['http://localhost:1337', siteUrl].join(',');
     process.env.MOSAIC_SITE_URL = siteUrl;
+    // Strapi runs in production mode here, where the demo's public preview secret is refused.
+    process.env.PREVIEW_SECRET ??= crypto.randomBytes(18).toString('base64url');
     buildSite();
   }
   if (!process.env.MOSAIC_E2E_URL) {

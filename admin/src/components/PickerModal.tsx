@@ -9,7 +9,6 @@ import {
   Field,
   Flex,
   Modal,
-  Searchbar,
   SingleSelect,
   SingleSelectOption,
   Tabs,
@@ -22,6 +21,7 @@ import { useMosaicApi } from '../api/client';
 import { useLoad } from '../hooks/useLoad';
 import { useT } from '../hooks/useT';
 import { candidateFromItem } from '../utils/builder';
+import { SearchBox } from './SearchBox';
 import { StatusBadge, TagBadges } from './TagBadges';
 
 interface Props {
@@ -138,16 +138,12 @@ export const PickerModal = ({
                 </Tabs.Trigger>
               </Tabs.List>
             </Tabs.Root>
-            <Searchbar
+            <SearchBox
               name="picker-q"
+              label={t('picker.search', 'Search by title, slug or text')}
               value={text}
-              onChange={(e) => setText(e.target.value)}
-              onClear={() => setText('')}
-              clearLabel={t('action.clear', 'Clear')}
-              placeholder={t('picker.search', 'Search by title, slug or text')}
-            >
-              {t('picker.search', 'Search by title, slug or text')}
-            </Searchbar>
+              onChange={setText}
+            />
             <Flex gap={2} wrap="wrap">
               {filterSelect(
                 'persona',

@@ -16,7 +16,8 @@ import {
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
-import { SLOT_MODES, type EditorCandidate, type EditorSlot } from '../../../contracts/admin';
+import type { EditorCandidate, EditorSlot } from '../../../contracts/admin';
+import { SLOT_MODES } from '../../../contracts/wire';
 import { useReorder } from '../hooks/useReorder';
 import { useT } from '../hooks/useT';
 import { errorsAt, slotLevelErrors, type Hint } from '../utils/builder';

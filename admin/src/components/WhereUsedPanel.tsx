@@ -20,6 +20,30 @@ interface PanelProps {
 
 const builderLink = (documentId: string) => `/admin/plugins/${PLUGIN_ID}/assets/${documentId}`;
 
+/** One asset that uses it: outlined when a slot offers it directly, shaded when it nests it. */
+const Use = ({
+  asset,
+  how,
+  nested,
+}: {
+  asset: { documentId: string; title: string };
+  how: string;
+  nested?: boolean;
+}) => (
+  <Box
+    padding={2}
+    hasRadius
+    {...(nested
+      ? { background: 'neutral100' }
+      : { borderStyle: 'solid', borderWidth: '1px', borderColor: 'neutral200' })}
+  >
+    <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
+    <Typography tag="p" variant="pi" textColor="neutral600">
+      {how}
+    </Typography>
+  </Box>
+);
+
 const WhereUsedList = ({ documentId }: { documentId: string }) => {
   const t = useT();
   const api = useMosaicApi();
@@ -51,32 +75,19 @@ const WhereUsedList = ({ documentId }: { documentId: string }) => {
         )}
       </Typography>
       {direct.map(({ asset, slots }) => (
-        <Box
+        <Use
           key={asset.documentId}
-          padding={2}
-          hasRadius
-          borderStyle="solid"
-          borderWidth="1px"
-          borderColor="neutral200"
-        >
-          <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
-          <Typography tag="p" variant="pi" textColor="neutral600">
-            {t('whereUsed.slots', 'in {slots}', { slots: slots.join(', ') })}
-          </Typography>
-        </Box>
+          asset={asset}
+          how={t('whereUsed.slots', 'in {slots}', { slots: slots.join(', ') })}
+        />
       ))}
       {nested.map(({ asset, path }) => (
-        <Box
+        <Use
           key={`${asset.documentId}-${path.join('/')}`}
-          padding={2}
-          hasRadius
-          background="neutral100"
-        >
-          <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
-          <Typography tag="p" variant="pi" textColor="neutral600">
-            {t('whereUsed.nested', 'nests it through {path}', { path: path.join(' → ') })}
-          </Typography>
-        </Box>
+          asset={asset}
+          how={t('whereUsed.nested', 'nests it through {path}', { path: path.join(' → ') })}
+          nested
+        />
       ))}
     </Flex>
   );

@@ -7,7 +7,7 @@
  */
 import { useAuth } from '@strapi/strapi/admin';
 
-import { ADMIN_ACTIONS } from '../../../contracts/admin';
+import { ADMIN_ACTIONS } from '../../../contracts/wire';
 
 /** For menu and settings links: who may open a page at all. */
 export const LINK_PERMISSIONS = {

@@ -12,7 +12,6 @@ import {
   Link,
   Main,
   Modal,
-  Searchbar,
   SingleSelect,
   SingleSelectOption,
   Table,
@@ -31,6 +30,7 @@ import { useState, type FormEvent } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
+import { SearchBox } from '../components/SearchBox';
 import { StatusBadge } from '../components/TagBadges';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
@@ -167,16 +167,12 @@ export const AssetListPage = () => {
         </Flex>
         <Flex gap={3} paddingBottom={4} alignItems="flex-end">
           <Box flex="1">
-            <Searchbar
+            <SearchBox
               name="q"
+              label={t('list.search', 'Search assets by title or slug')}
               value={q}
-              onChange={(e) => setQ(e.target.value)}
-              onClear={() => setQ('')}
-              clearLabel={t('action.clear', 'Clear')}
-              placeholder={t('list.search', 'Search assets by title or slug')}
-            >
-              {t('list.search', 'Search assets by title or slug')}
-            </Searchbar>
+              onChange={setQ}
+            />
           </Box>
           <Box minWidth="200px">
             <Field.Root name="locale">

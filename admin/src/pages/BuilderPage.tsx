@@ -26,6 +26,7 @@ import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { Card } from '../components/Card';
 import { ComparePanel } from '../components/ComparePanel';
 import { CoveragePanel } from '../components/CoveragePanel';
+import { NotSaved } from '../components/NotSaved';
 import { PickerModal } from '../components/PickerModal';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { SlotCard } from '../components/SlotCard';
@@ -243,23 +244,14 @@ export const BuilderPage = () => {
             </Alert>
           )}
           {failure && !failure.cycle && (banner.length > 0 || errors.length === 0) && (
-            <Alert
-              variant="danger"
-              closeLabel={t('action.close', 'Close')}
-              title={t('builder.refused', 'Not saved')}
-              onClose={() => setFailure(null)}
-            >
+            <NotSaved onClose={() => setFailure(null)}>
               {banner.length > 0 ? banner.join(' · ') : failure.message}
-            </Alert>
+            </NotSaved>
           )}
           {failure && !failure.cycle && errors.length > 0 && banner.length === 0 && (
-            <Alert
-              variant="danger"
-              closeLabel={t('action.close', 'Close')}
-              title={t('builder.refused', 'Not saved')}
-            >
+            <NotSaved>
               {t('builder.refused.fields', 'Fix the fields marked in red below, then save again.')}
-            </Alert>
+            </NotSaved>
           )}
           {dirty && changes.length > 0 && (
             <Typography variant="pi" textColor="neutral600">

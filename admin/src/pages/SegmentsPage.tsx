@@ -4,7 +4,6 @@
  * sample context, and sized by the audience estimate before it is saved.
  */
 import {
-  Alert,
   Badge,
   Box,
   Button,
@@ -25,6 +24,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { GetTaxonomy } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure, type AudienceEstimate } from '../api/client';
 import { Card } from '../components/Card';
+import { NotSaved } from '../components/NotSaved';
 import { RuleBuilder } from '../components/RuleBuilder';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
@@ -182,15 +182,7 @@ const SegmentEditor = ({
 
   return (
     <Flex direction="column" gap={4} alignItems="stretch">
-      {failure && (
-        <Alert
-          variant="danger"
-          closeLabel={t('action.close', 'Close')}
-          title={t('segments.refused', 'Not saved')}
-        >
-          {failure.message}
-        </Alert>
-      )}
+      {failure && <NotSaved>{failure.message}</NotSaved>}
       <Card>
         <Grid.Root gap={4}>
           <Grid.Item col={5} s={12} direction="column" alignItems="stretch">

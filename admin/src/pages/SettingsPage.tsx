@@ -1,6 +1,5 @@
 /** Settings → Mosaic: delivery and privacy options, stored in the plugin store over the config file. */
 import {
-  Alert,
   Button,
   Field,
   Flex,
@@ -14,11 +13,12 @@ import {
 } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
 import type { MosaicSettings } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { Card } from '../components/Card';
+import { NotSaved } from '../components/NotSaved';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
 import { useT } from '../hooks/useT';
@@ -42,6 +42,32 @@ export function settingsProblems(
   }
   return problems;
 }
+
+/** One setting in a card's grid: its label, the control, a hint and the error when there is one. */
+const Setting = ({
+  name,
+  label,
+  hint,
+  error,
+  col = 6,
+  children,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  error?: string;
+  col?: number;
+  children: ReactNode;
+}) => (
+  <Grid.Item col={col} s={12} direction="column" alignItems="stretch">
+    <Field.Root name={name} error={error} hint={hint}>
+      <Field.Label>{label}</Field.Label>
+      {children}
+      <Field.Hint />
+      <Field.Error />
+    </Field.Root>
+  </Grid.Item>
+);
 
 const SettingsPage = () => {
   const t = useT();
@@ -71,11 +97,10 @@ const SettingsPage = () => {
       'A header name has only letters, digits and dashes, e.g. cf-ipcountry.'
     ),
   };
-  const errorFor = (...path: string[]) =>
-    errorsAt(failure?.errors ?? [], ...path)[0] ??
-    (local.find((p) => p.path.join('.') === path.join('.'))
-      ? messages[local.find((p) => p.path.join('.') === path.join('.'))!.code]
-      : undefined);
+  const errorFor = (...path: string[]): string | undefined => {
+    const problem = local.find((p) => p.path.join('.') === path.join('.'));
+    return errorsAt(failure?.errors ?? [], ...path)[0] ?? (problem && messages[problem.code]);
+  };
 
   const save = async () => {
     setBusy(true);
@@ -108,124 +133,92 @@ const SettingsPage = () => {
       />
       <Layouts.Content>
         <Flex direction="column" gap={4} alignItems="stretch">
-          {failure && (
-            <Alert
-              variant="danger"
-              closeLabel={t('action.close', 'Close')}
-              title={t('settings.refused', 'Not saved')}
-            >
-              {failure.message}
-            </Alert>
-          )}
+          {failure && <NotSaved>{failure.message}</NotSaved>}
           <Card padding={6} title={t('settings.delivery', 'Delivery')}>
             <Grid.Root gap={5} paddingTop={4}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root
-                  name="allowPersonaParam"
-                  hint={t(
-                    'settings.allowPersonaParam.hint',
-                    'Lets a frontend ask for a persona with ?persona=developer.'
-                  )}
-                >
-                  <Field.Label>
-                    {t('settings.allowPersonaParam', 'Persona from the URL')}
-                  </Field.Label>
-                  <Toggle
-                    onLabel={t('settings.on', 'Allowed')}
-                    offLabel={t('settings.off', 'Refused')}
-                    checked={settings.allowPersonaParam}
-                    onChange={(e) => set({ allowPersonaParam: e.target.checked })}
-                  />
-                  <Field.Hint />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root
-                  name="cacheMaxAge"
-                  error={errorFor('cacheMaxAge')}
-                  hint={t(
-                    'settings.cacheMaxAge.hint',
-                    'Seconds browsers and CDNs may keep a public answer.'
-                  )}
-                >
-                  <Field.Label>{t('settings.cacheMaxAge', 'Cache lifetime (seconds)')}</Field.Label>
-                  <NumberInput
-                    value={settings.cacheMaxAge}
-                    onValueChange={(v) => set({ cacheMaxAge: v ?? NaN })}
-                  />
-                  <Field.Hint />
-                  <Field.Error />
-                </Field.Root>
-              </Grid.Item>
+              <Setting
+                name="allowPersonaParam"
+                label={t('settings.allowPersonaParam', 'Persona from the URL')}
+                hint={t(
+                  'settings.allowPersonaParam.hint',
+                  'Lets a frontend ask for a persona with ?persona=developer.'
+                )}
+              >
+                <Toggle
+                  onLabel={t('settings.on', 'Allowed')}
+                  offLabel={t('settings.off', 'Refused')}
+                  checked={settings.allowPersonaParam}
+                  onChange={(e) => set({ allowPersonaParam: e.target.checked })}
+                />
+              </Setting>
+              <Setting
+                name="cacheMaxAge"
+                label={t('settings.cacheMaxAge', 'Cache lifetime (seconds)')}
+                hint={t(
+                  'settings.cacheMaxAge.hint',
+                  'Seconds browsers and CDNs may keep a public answer.'
+                )}
+                error={errorFor('cacheMaxAge')}
+              >
+                <NumberInput
+                  value={settings.cacheMaxAge}
+                  onValueChange={(v) => set({ cacheMaxAge: v ?? NaN })}
+                />
+              </Setting>
               {(['country', 'region', 'city'] as const).map((key) => (
-                <Grid.Item key={key} col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root
-                    name={`geo-${key}`}
-                    error={errorFor('geoHeaders', key)}
-                    hint={t(
-                      'settings.geo.hint',
-                      'Trusted header set by your CDN; empty to ignore.'
-                    )}
-                  >
-                    <Field.Label>{t(`settings.geo.${key}`, `Header with the ${key}`)}</Field.Label>
-                    <TextInput
-                      value={settings.geoHeaders[key] ?? ''}
-                      onChange={(e) => setHeader(key, e.target.value)}
-                    />
-                    <Field.Hint />
-                    <Field.Error />
-                  </Field.Root>
-                </Grid.Item>
+                <Setting
+                  key={key}
+                  col={4}
+                  name={`geo-${key}`}
+                  label={t(`settings.geo.${key}`, `Header with the ${key}`)}
+                  hint={t('settings.geo.hint', 'Trusted header set by your CDN; empty to ignore.')}
+                  error={errorFor('geoHeaders', key)}
+                >
+                  <TextInput
+                    value={settings.geoHeaders[key] ?? ''}
+                    onChange={(e) => setHeader(key, e.target.value)}
+                  />
+                </Setting>
               ))}
             </Grid.Root>
           </Card>
           <Card padding={6} title={t('settings.privacy', 'Privacy')}>
             <Grid.Root gap={5} paddingTop={4}>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root
-                  name="consent"
-                  error={errorFor('consent')}
-                  hint={t(
-                    'settings.consent.hint',
-                    'Required: nothing is remembered about a visitor until they consent.'
-                  )}
+              <Setting
+                name="consent"
+                label={t('settings.consent', 'Consent')}
+                hint={t(
+                  'settings.consent.hint',
+                  'Required: nothing is remembered about a visitor until they consent.'
+                )}
+                error={errorFor('consent')}
+              >
+                <SingleSelect
+                  value={settings.consent}
+                  onChange={(v) => set({ consent: v as MosaicSettings['consent'] })}
                 >
-                  <Field.Label>{t('settings.consent', 'Consent')}</Field.Label>
-                  <SingleSelect
-                    value={settings.consent}
-                    onChange={(v) => set({ consent: v as MosaicSettings['consent'] })}
-                  >
-                    <SingleSelectOption value="required">
-                      {t('settings.consent.required', 'Required')}
-                    </SingleSelectOption>
-                    <SingleSelectOption value="implied">
-                      {t('settings.consent.implied', 'Implied')}
-                    </SingleSelectOption>
-                  </SingleSelect>
-                  <Field.Hint />
-                  <Field.Error />
-                </Field.Root>
-              </Grid.Item>
-              <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                <Field.Root
-                  name="retentionDays"
-                  error={errorFor('retentionDays')}
-                  hint={t(
-                    'settings.retentionDays.hint',
-                    'Visitor profiles and events older than this are deleted.'
-                  )}
-                >
-                  <Field.Label>
-                    {t('settings.retentionDays', 'Profile retention (days)')}
-                  </Field.Label>
-                  <NumberInput
-                    value={settings.retentionDays}
-                    onValueChange={(v) => set({ retentionDays: v ?? NaN })}
-                  />
-                  <Field.Hint />
-                  <Field.Error />
-                </Field.Root>
-              </Grid.Item>
+                  <SingleSelectOption value="required">
+                    {t('settings.consent.required', 'Required')}
+                  </SingleSelectOption>
+                  <SingleSelectOption value="implied">
+                    {t('settings.consent.implied', 'Implied')}
+                  </SingleSelectOption>
+                </SingleSelect>
+              </Setting>
+              <Setting
+                name="retentionDays"
+                label={t('settings.retentionDays', 'Profile retention (days)')}
+                hint={t(
+                  'settings.retentionDays.hint',
+                  'Visitor profiles and events older than this are deleted.'
+                )}
+                error={errorFor('retentionDays')}
+              >
+                <NumberInput
+                  value={settings.retentionDays}
+                  onValueChange={(v) => set({ retentionDays: v ?? NaN })}
+                />
+              </Setting>
             </Grid.Root>
           </Card>
         </Flex>

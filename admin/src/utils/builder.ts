@@ -3,14 +3,14 @@
  * changed since the last save, and the hints shown before the server is asked. No React here, so
  * the rules an editor meets are unit-tested on their own (tests/unit/builder.test.ts).
  */
-import {
-  SLOT_KEY_PATTERN,
-  type EditorAsset,
-  type EditorCandidate,
-  type EditorSlot,
-  type LibraryItem,
-  type SaveAsset,
+import type {
+  EditorAsset,
+  EditorCandidate,
+  EditorSlot,
+  LibraryItem,
+  SaveAsset,
 } from '../../../contracts/admin';
+import { SLOT_KEY_PATTERN } from '../../../contracts/wire';
 
 /**
  * A slot as the builder holds it. `id` is the page's own name for the slot, never saved: React keys

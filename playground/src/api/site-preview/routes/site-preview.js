@@ -5,7 +5,11 @@
  * session. Served only when the site is configured (MOSAIC_SITE_URL: `npm run demo`, the browser
  * tests), so the other tests and the benchmark never see these routes.
  */
+const { previewSecret } = require('../../../preview');
+
 const config = { auth: false };
+// Fails the boot in production without PREVIEW_SECRET, rather than serving drafts behind the demo's.
+if (process.env.MOSAIC_SITE_URL) previewSecret();
 
 const routes = process.env.MOSAIC_SITE_URL
   ? [
