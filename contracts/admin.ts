@@ -120,7 +120,11 @@ const readerContext = z
   })
   .strict();
 
-export const READER_CONTEXT_FIELDS = Object.keys(readerContext.shape);
+/** What an editor says about the reader to simulate (a preview's `context`). */
+export type ReaderContext = z.infer<typeof readerContext>;
+
+/** The fields a reader is described by: the rest of a rule test's sample is taken as it is. */
+export const READER_CONTEXT_FIELDS = Object.keys(readerContext.shape) as (keyof ReaderContext)[];
 
 /** The reader a preview simulates. `context` takes the delivery API's context fields. */
 const reader = z
@@ -525,7 +529,7 @@ export declare namespace Coverage {
 
 export declare namespace ValidateRule {
   export interface Request {
-    body: { rule: unknown };
+    body: z.input<typeof ruleBody>;
   }
   export type Response = Answer<'validateRule'>;
 }

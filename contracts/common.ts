@@ -1,28 +1,13 @@
 /**
- * Pieces every contract uses: bounded text, time zones, and Strapi's error answer. Only zod is
- * imported, so that the contracts stay free of the server.
+ * Pieces every contract uses: bounded text, time zones (./zones.ts), and Strapi's error answer.
+ * Only zod and the contracts themselves are imported, so that they stay free of the server.
  */
 import { z } from 'zod';
 
 /** A string of at most `max` characters, refused with a message that says the limit. */
 export const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 
-/** Zones already accepted: checking one builds a formatter, which costs more than a request. */
-const knownZones = new Set<string>();
-
-/** Whether `tz` names an IANA time zone the runtime knows (`europe/berlin` too: any spelling). */
-export function isValidTimeZone(tz: string): boolean {
-  if (knownZones.has(tz)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    return false;
-  }
-  // Zones are a closed set, their spellings are not: the set is bounded all the same.
-  if (knownZones.size >= 2000) knownZones.clear();
-  knownZones.add(tz);
-  return true;
-}
+export { isValidTimeZone } from './zones';
 
 /** `{ status, name, message, details }`, the error of every refused request (Strapi's shape). */
 export const apiErrorSchema = z.strictObject({

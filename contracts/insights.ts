@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+import { keySchema } from './tracking';
 import { SLOT_MODES } from './wire';
 
 const count = z.number().int();
@@ -20,10 +21,8 @@ const day = z
 export const insightsQuery = z.object({
   from: day.optional(),
   to: day.optional(),
-  goal: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -')
-    .optional(),
+  /** A conversion's goal, named as events name it. */
+  goal: keySchema.optional(),
   format: z.enum(['json', 'csv'], { error: "must be 'json' or 'csv'" }).optional(),
   locale: z.string().max(32).optional(),
 });

@@ -1,14 +1,15 @@
 /**
- * tsc emits every file of the program, including contract modules the core imports for their types
- * only (their zod schemas are the server's). The package ships what its entry point can load: the
- * files no `require`/`import` reaches from `resolver/index.js` are removed from each build.
+ * The core takes its types from contracts/, and tsc emits a module even when only its types are
+ * imported: those contract modules (zod schemas) would ship as code that nothing runs, and that
+ * imports zod. Keeps, in each build given, the `.js` files the entry point reaches; removes the
+ * others (their `.d.ts` stay, for the types).
  */
 const fs = require('fs');
 const path = require('path');
 
 const SPECIFIER = /(?:require\(|from\s+|import\()\s*["'](\.\.?\/[^"']+)["']/g;
 
-function prune(root) {
+function prune(dist) {
   const reached = new Set();
   const visit = (file) => {
     if (reached.has(file)) return;
@@ -18,15 +19,15 @@ function prune(root) {
       visit(target.endsWith('.js') ? target : `${target}.js`);
     }
   };
-  visit(path.join(root, 'resolver', 'index.js'));
-  const sweep = (dir) => {
+  visit(path.join(dist, 'resolver/index.js'));
+  const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) sweep(file);
+      if (entry.isDirectory()) walk(file);
       else if (file.endsWith('.js') && !reached.has(file)) fs.rmSync(file);
     }
   };
-  sweep(root);
+  walk(dist);
 }
 
-for (const build of process.argv.slice(2)) prune(path.resolve(build));
+for (const dist of process.argv.slice(2)) prune(path.resolve(dist));

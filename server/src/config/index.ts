@@ -4,24 +4,21 @@
  */
 import { z } from 'zod';
 
-const headerName = z
-  .string()
-  .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
-  .transform((name) => name.toLowerCase());
+import { mosaicSettingsSchema } from '../../../contracts/admin';
+
+/** The settings an admin may also change at runtime are checked as the settings route checks them. */
+const settings = mosaicSettingsSchema.shape;
 
 export const configSchema = z
   .object({
     /** Whether `?persona=` may choose the persona (turn off when personas must be earned). */
-    allowPersonaParam: z.boolean(),
+    allowPersonaParam: settings.allowPersonaParam,
     /** Trusted headers a CDN or proxy sets with the visitor's location. */
-    geoHeaders: z
-      .object({ country: headerName, region: headerName, city: headerName })
-      .partial()
-      .strict(),
+    geoHeaders: settings.geoHeaders,
     cache: z
       .object({
         /** `Cache-Control: max-age` of public answers, in seconds. */
-        maxAge: z.number().int().min(0),
+        maxAge: settings.cacheMaxAge,
         /** Compiled assets and chunks kept in memory. */
         maxEntries: z.number().int().min(1),
         /** Approximate memory the compiled cache may hold, in bytes. */
@@ -31,7 +28,7 @@ export const configSchema = z
     /** How deep assets may nest inside assets. */
     maxDepth: z.number().int().min(1).max(20),
     /** `required`: profiles only for visitors who said yes; `implied`: unless they said no. */
-    consent: z.enum(['required', 'implied']),
+    consent: settings.consent,
     /**
      * Secret for the HMAC that keys profiles. Leave unset to have one generated per install and
      * kept in Strapi's store; set it (e.g. from an env variable) when several instances share a
@@ -39,7 +36,7 @@ export const configSchema = z
      */
     visitorSecret: z.string().min(16).optional(),
     /** Profiles and events unseen, and anonymous counters older, than this are purged daily. */
-    retentionDays: z.number().int().min(1),
+    retentionDays: settings.retentionDays,
     eventLog: z
       .object({
         /** Events kept per visitor: what `$event` rules and affinity read. */

@@ -1,32 +1,14 @@
 /** Insights admin routes: an asset's experiment results as JSON or CSV, and promoting a winner. */
 import type { Context as KoaContext } from 'koa';
-import { z } from 'zod';
 
 import { getService } from '../utils';
 import { parseInput } from '../validation';
 import { bodyOf } from './http';
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a calendar date');
-
-const querySchema = z.object({
-  from: day.optional(),
-  to: day.optional(),
-  goal: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -')
-    .optional(),
-  format: z.enum(['json', 'csv'], { error: "must be 'json' or 'csv'" }).optional(),
-  locale: z.string().max(32).optional(),
-});
-
-const promoteSchema = z.object({ variant: z.string().min(1).max(200) }).strict();
+import { insightsQuery, promoteBody } from './schemas';
 
 export default () => {
   async function report(ctx: KoaContext, csv: boolean) {
-    const query = parseInput(querySchema, ctx.query);
+    const query = parseInput(insightsQuery, ctx.query);
     const insights = getService('insights');
     const { from, to, goal } = query;
     const data = await insights.report(
@@ -56,7 +38,7 @@ export default () => {
     },
 
     async promote(ctx: KoaContext) {
-      const { variant } = parseInput(promoteSchema, bodyOf(ctx));
+      const { variant } = parseInput(promoteBody, bodyOf(ctx));
       const locale = typeof ctx.query.locale === 'string' ? ctx.query.locale : undefined;
       const data = await getService('insights').promote(
         String(ctx.params.documentId),

@@ -12,7 +12,6 @@ export {
   localeQuery,
   paramsSchema,
   previewBody,
-  READER_CONTEXT_FIELDS,
   ruleBody,
   saveAssetBody,
   testRuleBody,

@@ -7,7 +7,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context as KoaContext, Next } from 'koa';
-import { z } from 'zod';
 
 import { VISITOR_HEADER } from '../../../contracts/wire';
 import type { MosaicConfig } from '../config';
@@ -16,58 +15,11 @@ import type { EventInput } from '../services/tracking';
 import { getService } from '../utils';
 import { parseInput } from '../validation';
 import { bodyOf } from './http';
+import { behaviourEventSchema, eventBatchSchema, identifyBody } from './schemas';
 import { parseVisitorId, visitorOf } from './visitor';
 
 /** Events may be sent late (offline queues) but not from the future beyond clock skew. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-const scalar = z.union([z.string().max(256), z.number().finite(), z.boolean(), z.null()]);
-const key = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 characters of A-Z, a-z, 0-9, _ . -');
-
-const eventSchema = z
-  .object({
-    name: key,
-    asset: z.string().min(1).max(200).optional(),
-    slot: z.string().min(1).max(200).optional(),
-    chunk: z.string().min(1).max(200).optional(),
-    variantKey: z.string().min(1).max(64).optional(),
-    /** A conversion's goal (signup, purchase…): counted on its own as well as in all conversions. */
-    goal: key.optional(),
-    value: z.number().finite().optional(),
-    props: z
-      .record(key, scalar)
-      .refine((props) => Object.keys(props).length <= 20, 'may hold at most 20 properties')
-      .optional(),
-    ts: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
-  })
-  .strict();
-
-const traitsSchema = z
-  .record(key, scalar)
-  .refine((traits) => Object.keys(traits).length <= 50, 'may hold at most 50 traits');
-
-const identifySchema = z.object({ visitorId: z.string(), traits: traitsSchema }).strict();
-
-/** The batch's shape for a configured size, built once per size (building a schema is costly). */
-const batchSchemas = new Map<number, z.ZodType<{ events: unknown[] }>>();
-
-function batchSchema(maxBatch: number) {
-  let schema = batchSchemas.get(maxBatch);
-  if (!schema) {
-    schema = z
-      .object({
-        events: z
-          .array(z.unknown())
-          .min(1, 'must hold at least one event')
-          .max(maxBatch, `may hold at most ${maxBatch} events`),
-      })
-      .strict();
-    batchSchemas.set(maxBatch, schema);
-  }
-  return schema;
-}
 
 /**
  * Characters a database refuses in text: PostgreSQL takes no NUL in text or JSON, nor an unpaired
@@ -215,10 +167,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The batch as the edge checks it: its shape, each event's, storable text, no future time. */
   function parseEvents(body: unknown, now: number): EventInput[] {
-    const batch = parseInput(batchSchema(config().eventLog.maxBatch), body);
+    const batch = parseInput(eventBatchSchema(config().eventLog.maxBatch), body);
     return batch.events.map((raw, index) => {
       const path = ['events', String(index)];
-      const { ts, ...event } = parseInput(eventSchema, raw, path);
+      const { ts, ...event } = parseInput(behaviourEventSchema, raw, path);
       refuseUnstorable(event, path);
       const at = ts === undefined ? now : typeof ts === 'number' ? ts : Date.parse(ts);
       if (at > now + MAX_CLOCK_SKEW_MS) throw fieldError([...path, 'ts'], 'is in the future');
@@ -254,7 +206,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async identify(ctx: KoaContext) {
-      const body = parseInput(identifySchema, boundedBody(ctx));
+      const body = parseInput(identifyBody, boundedBody(ctx));
       const visitorId = parseVisitorId(body.visitorId, 'visitorId')!;
       refuseUnstorable(body.traits, ['traits']);
       const traits = await getService('profiles').identify(visitorId, body.traits, Date.now());

@@ -8,8 +8,10 @@ import type { CompiledRule } from './rules';
 import type { Template } from './render';
 import type { BlocksContent, Context } from './types';
 
+import type { ExperimentAssignment, Explain, SkipReason } from '../../../contracts/delivery';
 import type { SlotMode } from '../../../contracts/wire';
 export { SLOT_MODES, type SlotMode } from '../../../contracts/wire';
+export type { ExperimentAssignment, SkipReason } from '../../../contracts/delivery';
 
 export interface CompiledSegment {
   slug: string;
@@ -51,19 +53,6 @@ export interface CompiledSlot {
   candidates: CompiledCandidate[];
 }
 
-/** What an `experiment` slot served one visitor. */
-export interface ExperimentAssignment {
-  /** The experiment key: asset documentId and slot key. */
-  key: string;
-  asset: string;
-  slot: string;
-  /** documentId of the candidate served. */
-  variant: string;
-  holdout: boolean;
-  /** False when the visitor sent no id: they got the first eligible candidate, not a bucket. */
-  bucketed: boolean;
-}
-
 export interface CompiledAsset {
   documentId: string;
   slug: string;
@@ -76,31 +65,9 @@ export interface CompiledAsset {
   segments: Map<string, CompiledSegment>;
 }
 
-export type SkipReason =
-  | 'unpublished'
-  | 'outside-schedule'
-  | 'persona-mismatch'
-  | 'segment-mismatch'
-  | 'empty-asset'
-  | 'cycle'
-  | 'too-deep'
-  | 'not-chosen';
-
-export interface CandidateExplain {
-  kind: 'chunk' | 'asset';
-  documentId: string;
-  slug: string | null;
-  chosen: boolean;
-  reason: SkipReason | 'eligible';
-  score?: number;
-}
-
-export interface SlotExplain {
-  key: string;
-  mode: SlotMode;
-  candidates: CandidateExplain[];
-  experiment?: ExperimentAssignment;
-}
+/** Why a candidate was or was not served, as `meta.explain` says it. */
+export type SlotExplain = Explain['slots'][number];
+export type CandidateExplain = SlotExplain['candidates'][number];
 
 export interface ResolvedSlot {
   key: string;

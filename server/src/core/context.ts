@@ -4,6 +4,7 @@
  * derive `Vary` the same way from the fields an answer read.
  */
 import { CONSENT_HEADER, VISITOR_HEADER } from '../../../contracts/wire';
+import { isValidTimeZone, zoneClock } from '../../../contracts/zones';
 import { CONTEXT_FIELDS, REQUEST_CONTEXT_FIELDS, type Context, type DeviceType } from './types';
 
 export interface RequestFacts {
@@ -80,49 +81,12 @@ export interface BuiltContext {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
-/**
- * One formatter per zone as written, with the last minute it answered for: building a formatter
- * costs far more than the request around it. Zones are a closed set, but their spelling is not
- * (`europe/berlin` is valid too), so the map is emptied if it ever grows past what zones explain.
- */
-const formatters = new Map<
-  string,
-  { formatter: Intl.DateTimeFormat; minute: number; time: NonNullable<Context['time']> | null }
->();
-const MAX_FORMATTERS = 2000;
-
-function formatterFor(tz: string) {
-  let entry = formatters.get(tz);
-  if (!entry) {
-    const formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      weekday: 'short',
-    });
-    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
-    entry = { formatter, minute: -1, time: null };
-    formatters.set(tz, entry);
-  }
-  return entry;
-}
-
-export function isValidTimeZone(tz: string): boolean {
-  if (formatters.has(tz)) return true;
-  try {
-    formatterFor(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
+// The zones' formatters are cached with the zone check, in contracts/zones.ts.
+export { isValidTimeZone };
 
 /** Hour, ISO weekday and date of `now` in `tz` (a valid IANA zone; callers check first). */
 export function timeIn(now: Date, tz = 'UTC'): NonNullable<Context['time']> {
-  const entry = formatterFor(tz);
+  const entry = zoneClock(tz);
   // Every zone's offset is a whole number of minutes: within one minute the answer is the same.
   const minute = Math.floor(now.getTime() / 60_000);
   if (entry.minute === minute && entry.time) return { ...entry.time };

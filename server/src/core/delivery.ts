@@ -2,6 +2,7 @@
  * Turns chosen chunks into what the delivery API returns: content rendered in the requested format
  * with merge fields filled, and the variant key that fingerprints the result.
  */
+import type { DeliveredChunk } from '../../../contracts/delivery';
 import type { CompiledAsset, CompiledChunk, Resolution } from './assembly';
 import { REQUEST_FIELDS } from './context';
 import { readMergeValue } from './merge';
@@ -48,14 +49,7 @@ function renderAppFormat(chunk: CompiledChunk, format: AppFormat, ctx: Context) 
   return { content, merged: filled !== chunk.body };
 }
 
-export interface DeliveredChunk {
-  documentId: string;
-  slug: string;
-  title: string;
-  locale: string | null;
-  content: unknown;
-  [extra: string]: unknown;
-}
+export type { DeliveredChunk };
 
 export interface RenderedChunk {
   chunk: DeliveredChunk;

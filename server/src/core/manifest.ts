@@ -14,25 +14,13 @@ import type {
   SlotMode,
 } from './assembly';
 import { compileRule, DEFAULT_RULE_LIMITS, RuleError } from './rules';
-import { CONTEXT_FIELDS, type BlocksContent, type FieldType } from './types';
+import { CONTEXT_FIELDS, type FieldType } from './types';
 
 /** The manifest's own format version: a reader refuses one it does not know. */
 export const MANIFEST_SCHEMA = 1;
 
-export interface ManifestChunk {
-  documentId: string;
-  slug: string;
-  title: string;
-  locale: string | null;
-  version: string;
-  personas: string[];
-  segments: string[];
-  tags: string[];
-  availableFrom: number | null;
-  availableUntil: number | null;
-  body: BlocksContent;
-  extra: Record<string, unknown>;
-}
+/** A chunk as the manifest carries it: the compiled chunk without its rendered templates. */
+export type ManifestChunk = Omit<CompiledChunk, 'templates'>;
 
 export type ManifestCandidate = { weight: number | null } & (
   | { kind: 'chunk'; ref: string; chunk: string | null }
@@ -128,6 +116,11 @@ export function manifestAsset(
 
 const refusal = (refused: 'cycle' | 'depth' | undefined) => (refused ? { refused } : {});
 
+/**
+ * Field by field, not a copy of the rest: a field added to compiled chunks stays off the wire until
+ * it is named here (a new required one fails to compile meanwhile). Templates are filled lazily per
+ * format: a reader renders its own.
+ */
 function manifestChunk(chunk: CompiledChunk): ManifestChunk {
   return {
     documentId: chunk.documentId,

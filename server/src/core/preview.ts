@@ -2,23 +2,10 @@
  * Preview as a simulated reader: the context a reader described in the admin stands for, segments
  * forced as matched, and which slots differ between readers seen side by side.
  */
+import { READER_CONTEXT_FIELDS, type ReaderContext } from '../../../contracts/admin';
 import type { CompiledAsset, CompiledSegment } from './assembly';
 import { buildContext } from './context';
-import type { Context, DeviceType } from './types';
-
-/** What an editor says about the reader to simulate (contracts/admin.ts, `PreviewReader`). */
-export interface ReaderContext {
-  country?: string;
-  region?: string;
-  city?: string;
-  referrer?: string;
-  utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
-  device?: DeviceType;
-  language?: string;
-  now?: string;
-  tz?: string;
-  returning?: boolean;
-}
+import type { Context } from './types';
 
 /**
  * The context a delivery request from this reader would produce, built by the delivery code's own
@@ -62,19 +49,8 @@ export function readerContext(reader: ReaderContext, now: Date, persona?: string
   return context;
 }
 
-/** The fields a reader is described by (checked complete against `ReaderContext`). */
-const READER_FIELDS: Record<keyof ReaderContext, true> = {
-  country: true,
-  region: true,
-  city: true,
-  referrer: true,
-  utm: true,
-  device: true,
-  language: true,
-  now: true,
-  tz: true,
-  returning: true,
-};
+/** The fields a reader is described by, as the preview's schema lists them. */
+const READER_FIELDS: ReadonlySet<string> = new Set(READER_CONTEXT_FIELDS);
 
 /**
  * A rule test's sample context. Reader-shaped fields (a referrer URL, a device name) are built as
@@ -85,8 +61,7 @@ export function sampleContext(sample: Record<string, unknown>, now: Date): Conte
   const reader: Record<string, unknown> = {};
   const raw: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(sample)) {
-    const asReader =
-      Object.prototype.hasOwnProperty.call(READER_FIELDS, field) && typeof value !== 'object';
+    const asReader = READER_FIELDS.has(field) && typeof value !== 'object';
     (asReader || field === 'utm' ? reader : raw)[field] = value;
   }
   return { ...readerContext(reader as ReaderContext, now), ...raw };

@@ -2,6 +2,7 @@
  * Individualization over a visitor's own behaviour (a segment of one): affinity to personas and
  * topic tags from the event log, with exponential decay, and persona inference from it.
  */
+import type { PersonaSource } from '../../../contracts/delivery';
 import type { BehaviourEvent, Context } from './types';
 
 /** An event as the profile log keeps it: what the chunk it concerned was tagged with. */
@@ -54,7 +55,7 @@ export function inferPersona(affinity: Affinity, threshold: number): string | nu
   return top[0];
 }
 
-export type PersonaSource = 'param' | 'trait' | 'affinity';
+export type { PersonaSource };
 
 /** Explicit param beats a trusted trait, which beats behaviour (PRODUCT.md, *Context*). */
 export function choosePersona(

@@ -8,15 +8,10 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
+import type { ResolveAsset } from '../../../contracts/delivery';
 import type { ResolveHookContext } from '../../../contracts/extensions';
 
-import {
-  resolveAsset,
-  type CompiledAsset,
-  type ExperimentAssignment,
-  type Resolution,
-  type SlotExplain,
-} from '../core/assembly';
+import { resolveAsset, type CompiledAsset, type Resolution } from '../core/assembly';
 import {
   buildContext,
   requestContext,
@@ -52,27 +47,8 @@ export interface DeliveryRequest {
   trusted: boolean;
 }
 
-export interface DeliveryMeta {
-  persona: string | null;
-  segments: string[];
-  variantKey: string;
-  warnings?: string[];
-  /** The experiment slots served: experiment key, variant, holdout, and whether it is counted. */
-  experiments?: Array<ExperimentAssignment & { counted: boolean }>;
-  /** The media type of an app format's content (built-in formats do not say). */
-  contentType?: string;
-  /** Served from memory while the database was unreachable (set by the HTTP layer). */
-  stale?: true;
-  explain?: {
-    persona: { requested: string | null; source: PersonaSource | null; known: boolean | null };
-    /** Whether the visitor's stored profile was used (consent given and a visitor id sent). */
-    profile: boolean;
-    /** What the request carried; what a profile or an enricher added only for an API token. */
-    context: Context;
-    segments: Array<{ slug: string; matched: boolean }>;
-    slots: SlotExplain[];
-  };
-}
+/** What `meta` says of a delivered asset: the contract's (contracts/delivery.ts). */
+export type DeliveryMeta = ResolveAsset.Response['meta'];
 
 export interface AssetData {
   slug: string;

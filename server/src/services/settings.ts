@@ -5,25 +5,14 @@
  * goes through here.
  */
 import type { Core } from '@strapi/strapi';
-import { z } from 'zod';
+import type { z } from 'zod';
 
-import type { MosaicSettings } from '../../../contracts/admin';
-import { configSchema, type MosaicConfig } from '../config';
+import { settingsBody, type MosaicSettings } from '../../../contracts/admin';
+import type { MosaicConfig } from '../config';
 import { parseInput } from '../validation';
 
-/** What may be stored: each setting optional, so an unset one follows the config file. */
-export const settingsSchema = z
-  .object({
-    allowPersonaParam: configSchema.shape.allowPersonaParam,
-    consent: configSchema.shape.consent,
-    geoHeaders: configSchema.shape.geoHeaders,
-    cacheMaxAge: configSchema.shape.cache.shape.maxAge,
-    retentionDays: configSchema.shape.retentionDays,
-  })
-  .partial()
-  .strict();
-
-type StoredSettings = z.infer<typeof settingsSchema>;
+/** What may be stored: each setting optional (`settingsBody`), so an unset one follows the config file. */
+type StoredSettings = z.infer<typeof settingsBody>;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: 'mosaic', key: 'settings' });
@@ -41,7 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function readStore(): Promise<StoredSettings> {
-    const parsed = settingsSchema.safeParse((await store().get({})) ?? {});
+    const parsed = settingsBody.safeParse((await store().get({})) ?? {});
     if (parsed.success) return parsed.data;
     // A value written by hand or by an older version: keep the config file's values instead.
     strapi.log.warn(`[mosaic] stored settings ignored: ${parsed.error.message}`);
@@ -61,7 +50,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Validates `patch`, stores it over what was stored, and puts it in force on this instance. */
     async update(patch: unknown): Promise<MosaicSettings> {
-      const next = { ...(await readStore()), ...parseInput(settingsSchema, patch) };
+      const next = { ...(await readStore()), ...parseInput(settingsBody, patch) };
       await store().set({ value: next });
       stored = next;
       return this.current();
