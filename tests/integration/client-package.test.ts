@@ -11,6 +11,8 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
+import { npmAsUser } from './packages';
+
 const CLIENT_DIR = path.resolve(__dirname, '../../client');
 const TSC = path.resolve(__dirname, '../../node_modules/typescript/bin/tsc');
 const NAME = 'strapi-mosaic-client';
@@ -25,20 +27,6 @@ let tmp: string;
 let app: string;
 let packed: Packed;
 
-/**
- * Runs npm as a user would in that directory. The `npm_*` variables an npm script (`npm test`)
- * passes down, such as npm_config_local_prefix, would point the child npm at this repository.
- */
-function npm(args: string[], cwd: string): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  return execFileSync('npm', args, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 /** Runs a script with node in the installed project; returns what it printed, parsed. */
 function nodeIn(cwd: string, args: string[]): Record<string, unknown> {
   return JSON.parse(execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }));
@@ -46,7 +34,7 @@ function nodeIn(cwd: string, args: string[]): Record<string, unknown> {
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-client-'));
-  packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], CLIENT_DIR))[0];
+  packed = JSON.parse(npmAsUser(['pack', '--json', '--pack-destination', tmp], CLIENT_DIR))[0];
   app = path.join(tmp, 'frontend');
   fs.mkdirSync(app);
   fs.writeFileSync(
@@ -54,7 +42,10 @@ beforeAll(() => {
     JSON.stringify({ name: 'frontend', version: '1.0.0', private: true })
   );
   // --offline: a tarball without dependencies needs nothing from a registry.
-  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(tmp, packed.filename)], app);
+  npmAsUser(
+    ['install', '--offline', '--no-audit', '--no-fund', path.join(tmp, packed.filename)],
+    app
+  );
 }, 180_000);
 
 afterAll(() => {

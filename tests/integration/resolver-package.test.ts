@@ -10,33 +10,29 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
+import { npmAsUser } from './packages';
+
 const RESOLVER_DIR = path.resolve(__dirname, '../../resolver');
 const CASES = path.resolve(__dirname, '../conformance/cases/playground-demo.json');
 
 let tmp: string;
 let app: string;
 
-/** npm as a user runs it there: without the `npm_*` variables an npm script passes down. */
-function npm(args: string[], cwd: string): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  return execFileSync('npm', args, {
-    cwd,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 const run = (file: string) =>
   execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' });
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mosaic-resolver-'));
-  const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], RESOLVER_DIR));
+  const [packed] = JSON.parse(
+    npmAsUser(['pack', '--json', '--pack-destination', tmp], RESOLVER_DIR)
+  );
   app = path.join(tmp, 'edge');
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'edge', private: true }));
-  npm(['install', '--offline', '--no-audit', '--no-fund', path.join(tmp, packed.filename)], app);
+  npmAsUser(
+    ['install', '--offline', '--no-audit', '--no-fund', path.join(tmp, packed.filename)],
+    app
+  );
 }, 180_000);
 
 afterAll(() => {
