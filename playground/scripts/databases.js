@@ -5,11 +5,16 @@
  */
 const knex = require('knex');
 
-function connect(client) {
+/**
+ * A connection to the machine's PostgreSQL or MariaDB: `schema` (PostgreSQL) or `database`
+ * (MariaDB) says where to read, when the caller reads tables rather than managing them.
+ */
+function connect(client, { schema, database } = {}) {
   const env = process.env;
   if (client === 'postgres') {
     return knex({
       client: 'pg',
+      ...(schema ? { searchPath: [schema] } : {}),
       connection: {
         host: env.DATABASE_HOST ?? '127.0.0.1',
         port: Number(env.DATABASE_PORT ?? 5432),
@@ -26,6 +31,7 @@ function connect(client) {
       port: Number(env.DATABASE_PORT ?? 3306),
       user: env.DATABASE_USERNAME ?? 'root',
       password: env.DATABASE_PASSWORD ?? '',
+      ...(database ? { database } : {}),
     },
   });
 }
@@ -56,4 +62,4 @@ const freshMysqlDatabase = (database) =>
     await db.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [database]);
   });
 
-module.exports = { freshPostgresSchema, dropPostgresSchema, freshMysqlDatabase };
+module.exports = { connect, freshPostgresSchema, dropPostgresSchema, freshMysqlDatabase };

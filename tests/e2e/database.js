@@ -5,34 +5,14 @@
 const knex = require('knex');
 const path = require('path');
 
+const { connect } = require('../../playground/scripts/databases');
+
+const E2E = 'mosaic_e2e';
+
 function connectE2eDatabase() {
-  const env = process.env;
-  const client = env.DATABASE_CLIENT ?? 'sqlite';
-  if (client === 'postgres') {
-    return knex({
-      client: 'pg',
-      searchPath: ['mosaic_e2e'],
-      connection: {
-        host: env.DATABASE_HOST ?? '127.0.0.1',
-        port: Number(env.DATABASE_PORT ?? 5432),
-        user: env.DATABASE_USERNAME ?? 'postgres',
-        password: env.DATABASE_PASSWORD ?? '',
-        database: env.DATABASE_NAME ?? 'test',
-      },
-    });
-  }
-  if (client === 'mysql') {
-    return knex({
-      client: 'mysql2',
-      connection: {
-        host: env.DATABASE_HOST ?? '127.0.0.1',
-        port: Number(env.DATABASE_PORT ?? 3306),
-        user: env.DATABASE_USERNAME ?? 'root',
-        password: env.DATABASE_PASSWORD ?? '',
-        database: 'mosaic_e2e',
-      },
-    });
-  }
+  const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+  if (client === 'postgres') return connect('postgres', { schema: E2E });
+  if (client === 'mysql') return connect('mysql', { database: E2E });
   return knex({
     client: 'better-sqlite3',
     connection: { filename: path.resolve(__dirname, '../../playground/.tmp/e2e.db') },
