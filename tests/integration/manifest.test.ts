@@ -8,11 +8,11 @@
 import type { AddressInfo } from 'net';
 
 import type { Core } from '@strapi/strapi';
-import request from 'supertest';
-
-import type { Manifest } from '../../server/src/core/manifest';
+import { resolveAssetResponse } from '../../contracts/delivery';
+import { getManifestResponse, type Manifest } from '../../contracts/manifest';
 import { createResolver, type Resolver } from '../../resolver/index';
 import { bootStrapi } from './strapi';
+import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const demo = require('../../playground/src/demo/seed');
@@ -23,7 +23,7 @@ const ASSET = 'plugin::mosaic.asset';
 let strapi: Core.Strapi;
 let baseUrl: string;
 let token: string;
-const api = () => request(strapi.server.httpServer);
+const api = () => wireRequest(strapi.server.httpServer);
 
 async function createToken(body: Record<string, unknown>) {
   const created = await strapi
@@ -85,15 +85,16 @@ describe('who may read the manifest', () => {
     const res = await manifest();
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('private, no-cache');
-    expect(res.headers.etag).toBe(`"${res.body.meta.version}"`);
-    expect(res.body.data.version).toBe(res.body.meta.version);
+    const answer = parse(getManifestResponse, res);
+    expect(res.headers.etag).toBe(`"${answer.meta.version}"`);
+    expect(answer.data.version).toBe(answer.meta.version);
   });
 });
 
 describe('what the manifest holds', () => {
   let body: Manifest;
   beforeAll(async () => {
-    body = (await manifest()).body.data;
+    body = parse(getManifestResponse, await manifest()).data;
   });
 
   it('every published asset in every locale, with the chunks they offer, once each', () => {
@@ -160,7 +161,7 @@ describe('what the manifest holds', () => {
     // The system fields Strapi keeps on every document (and the private ones) are not served.
     expect(text).not.toMatch(/"(createdBy|updatedBy|publishedAt|password)"/);
     // A draft changes nothing that is served: the version stays.
-    expect(res.body.meta.version).toBe(body.version);
+    expect(parse(getManifestResponse, res).meta.version).toBe(body.version);
   });
 });
 
@@ -175,7 +176,7 @@ describe('revalidation', () => {
     const after = await manifest({ 'If-None-Match': first.headers.etag });
     expect(after.status).toBe(200);
     expect(after.headers.etag).not.toBe(first.headers.etag);
-    const cta = Object.values((after.body.data as Manifest).chunks).find(
+    const cta = Object.values(parse(getManifestResponse, after).data.chunks).find(
       (c) => c.slug === 'cta-default' && c.locale === 'en'
     );
     expect(cta!.title).toBe('Start today');
@@ -211,7 +212,7 @@ describe('a resolver polling the manifest', () => {
     // And it answers as the server does.
     const server = await api().get('/api/mosaic/assets/home?persona=developer');
     expect(resolver.resolve('home', {}, { persona: 'developer' })!.meta.variantKey).toBe(
-      server.body.meta.variantKey
+      parse(resolveAssetResponse, server).meta.variantKey
     );
   });
 });

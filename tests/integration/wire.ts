@@ -12,6 +12,7 @@ import { adminResponses } from '../../contracts/admin';
 import { errorResponse } from '../../contracts/common';
 import { getChunkResponse, resolveAssetResponse } from '../../contracts/delivery';
 import { getInsightsResponse, promoteVariantResponse } from '../../contracts/insights';
+import { getManifestResponse } from '../../contracts/manifest';
 import {
   eraseProfileResponse,
   exportProfileResponse,
@@ -43,6 +44,7 @@ const ROUTES = [
   route('DELETE', '/api/mosaic/profile', eraseProfileResponse),
   route('GET', '/api/mosaic/profiles/:visitorId', exportProfileResponse),
   route('DELETE', '/api/mosaic/profiles/:visitorId', eraseProfileResponse),
+  route('GET', '/api/mosaic/manifest', getManifestResponse),
   route('GET', '/mosaic/taxonomy', adminResponses.taxonomy),
   route('GET', '/mosaic/assets', adminResponses.listAssets),
   route('GET', '/mosaic/assets/:documentId', adminResponses.getAsset),

@@ -15,6 +15,7 @@ import type {
 } from './assembly';
 import { compileRule, DEFAULT_RULE_LIMITS, RuleError } from './rules';
 import { CONTEXT_FIELDS, type FieldType } from './types';
+import type { Manifest as WireManifest } from '../../../contracts/manifest';
 
 /** The manifest's own format version: a reader refuses one it does not know. */
 export const MANIFEST_SCHEMA = 1;
@@ -225,3 +226,9 @@ export function compileManifest(manifest: Manifest): CompiledManifest {
     skippedSegments,
   };
 }
+
+// The wire's manifest (contracts/manifest.ts) is this one, field for field: the compiler says so
+// both ways, so a change to either without the other fails the build.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ManifestMatchesContract = Holds<Same<Manifest, WireManifest>>;
