@@ -301,9 +301,24 @@ export const libraryItemSchema = z.strictObject({
 });
 export type LibraryItem = z.infer<typeof libraryItemSchema>;
 
+/** How the rule builder groups the context's fields, in the order it shows them. */
+export const CONTEXT_FIELD_GROUPS = [
+  'location',
+  'device',
+  'campaign',
+  'time',
+  'behaviour',
+  'traits',
+] as const;
+export type ContextFieldGroup = (typeof CONTEXT_FIELD_GROUPS)[number];
+
 export const contextFieldInfoSchema = z.strictObject({
   field: z.string(),
-  type: z.enum(['string', 'number', 'boolean', 'string[]']),
+  type: z.enum(['string', 'number', 'boolean', 'string[]', 'datetime']),
+  /** Where the rule builder lists the field. */
+  group: z.enum(CONTEXT_FIELD_GROUPS),
+  /** A human name in English (the admin translates the fields it knows). */
+  label: z.string(),
 });
 export type ContextFieldInfo = z.infer<typeof contextFieldInfoSchema>;
 
@@ -318,6 +333,20 @@ const previewMeta = z.strictObject({
 });
 
 const assetRef = z.strictObject({ documentId: z.string(), slug: z.string(), title: z.string() });
+
+const segmentAnswer = z.strictObject({
+  documentId: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  priority: z.number(),
+  rule: z.unknown(),
+});
+
+/** What targets a segment: the chunks tagged with it, and the assets whose slots offer them. */
+const segmentUses = z.strictObject({
+  chunks: z.array(assetRef),
+  assets: z.array(z.strictObject({ asset: assetRef, slots: z.array(z.string()) })),
+});
 
 /** Every admin route's answer, by the name the namespaces below use. */
 export const adminResponses = {
@@ -422,15 +451,7 @@ export const adminResponses = {
   /** POST /mosaic/rules/test (read): a rule against a sample context. 400 on an invalid rule. */
   testRule: z.strictObject({ data: z.strictObject({ matches: z.boolean() }) }),
   /** POST /mosaic/segments and PUT /mosaic/segments/:documentId (edit): save a segment's rule. */
-  saveSegment: z.strictObject({
-    data: z.strictObject({
-      documentId: z.string(),
-      slug: z.string(),
-      name: z.string(),
-      priority: z.number(),
-      rule: z.unknown(),
-    }),
-  }),
+  saveSegment: z.strictObject({ data: segmentAnswer }),
   /** GET /mosaic/where-used/:documentId (read): a chunk's (or asset's) uses. */
   whereUsed: z.strictObject({
     data: z.strictObject({
@@ -454,6 +475,15 @@ export const adminResponses = {
       generation: z.number().int(),
     }),
   }),
+  /** POST /mosaic/segments/:documentId/duplicate (edit): a copy named "… (copy)", free slug. */
+  duplicateSegment: z.strictObject({ data: segmentAnswer }),
+  /** GET /mosaic/segments/:documentId/where-used (read): chunks targeted at it, their assets. */
+  segmentUses: z.strictObject({ data: segmentUses }),
+  /**
+   * DELETE /mosaic/segments/:documentId (edit): refused (400, `details.uses`) while a chunk is
+   * targeted at the segment, so that no targeted variant silently becomes everyone's default.
+   */
+  deleteSegment: z.strictObject({ data: z.strictObject({ documentId: z.string() }) }),
   /** POST /mosaic/audience (read): how many known profiles a rule's trait conditions match. */
   audience: z.strictObject({
     data: z.strictObject({
@@ -569,4 +599,16 @@ export declare namespace Audience {
     body: { rule: unknown };
   }
   export type Response = Answer<'audience'>;
+}
+
+export declare namespace DuplicateSegment {
+  export type Response = Answer<'duplicateSegment'>;
+}
+
+export declare namespace SegmentUses {
+  export type Response = Answer<'segmentUses'>;
+}
+
+export declare namespace DeleteSegment {
+  export type Response = Answer<'deleteSegment'>;
 }

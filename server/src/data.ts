@@ -18,6 +18,7 @@ export interface Documents {
   count(params?: Params): Promise<number>;
   create<T = Row>(params: Params): Promise<T>;
   update<T = Row>(params: Params): Promise<T | null>;
+  delete(params: Params): Promise<unknown>;
   publish(params: Params): Promise<unknown>;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Admin routes for operators and the segment builder: cache statistics, audience estimates,
- * saving segments, and the settings.
+ * saving, duplicating and deleting segments (with their uses), and the settings.
  */
 import type { Context as KoaContext } from 'koa';
 
@@ -29,6 +29,22 @@ export default () => ({
     const { documentId } = parseInput(paramsSchema, ctx.params);
     const body = parseInput(updateSegmentBody, bodyOf(ctx));
     ctx.body = { data: await getService('editor').saveSegment(documentId, body) };
+  },
+
+  async duplicateSegment(ctx: KoaContext) {
+    const { documentId } = parseInput(paramsSchema, ctx.params);
+    ctx.status = 201;
+    ctx.body = { data: await getService('editor').duplicateSegment(documentId) };
+  },
+
+  async segmentUses(ctx: KoaContext) {
+    const { documentId } = parseInput(paramsSchema, ctx.params);
+    ctx.body = { data: await getService('editor').segmentUses(documentId) };
+  },
+
+  async deleteSegment(ctx: KoaContext) {
+    const { documentId } = parseInput(paramsSchema, ctx.params);
+    ctx.body = { data: await getService('editor').deleteSegment(documentId) };
   },
 
   async getSettings(ctx: KoaContext) {

@@ -44,6 +44,14 @@ export default {
       route('POST', '/rules/test', 'preview.testRule', ADMIN_ACTIONS.read),
       route('POST', '/segments', 'admin.createSegment', ADMIN_ACTIONS.edit),
       route('PUT', '/segments/:documentId', 'admin.updateSegment', ADMIN_ACTIONS.edit),
+      route(
+        'POST',
+        '/segments/:documentId/duplicate',
+        'admin.duplicateSegment',
+        ADMIN_ACTIONS.edit
+      ),
+      route('GET', '/segments/:documentId/where-used', 'admin.segmentUses', ADMIN_ACTIONS.read),
+      route('DELETE', '/segments/:documentId', 'admin.deleteSegment', ADMIN_ACTIONS.edit),
       route('GET', '/where-used/:documentId', 'editor.whereUsed', ADMIN_ACTIONS.read),
       route('GET', '/settings', 'admin.getSettings', ADMIN_ACTIONS.settings),
       route('PUT', '/settings', 'admin.updateSettings', ADMIN_ACTIONS.settings),

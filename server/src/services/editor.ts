@@ -6,6 +6,8 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import kebabCase from 'lodash/kebabCase';
+import lowerCase from 'lodash/lowerCase';
+import upperFirst from 'lodash/upperFirst';
 
 import type {
   ContextFieldInfo,
@@ -17,6 +19,7 @@ import type {
   LibraryItem,
   SaveSegment,
   SearchLibrary,
+  SegmentUses,
   WhereUsed,
 } from '../../../contracts/admin';
 import { UIDS } from '../content-types';
@@ -365,40 +368,55 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }));
   }
 
-  async function contextFields(): Promise<ContextFieldInfo[]> {
+  /** The fields a rule reads, with the group and the human name the rule builder shows. */
+  function contextFields(personas: Row[], tags: Row[]): ContextFieldInfo[] {
+    const field = (
+      path: string,
+      type: ContextFieldInfo['type'],
+      group: ContextFieldInfo['group'],
+      label: string
+    ): ContextFieldInfo => ({ field: path, type, group, label });
     const fields: ContextFieldInfo[] = [
-      { field: 'persona', type: 'string' },
-      { field: 'locale', type: 'string' },
-      ...['source', 'medium', 'campaign', 'term', 'content'].map((k) => ({
-        field: `utm.${k}`,
-        type: 'string' as const,
-      })),
-      { field: 'referrer.host', type: 'string' },
-      { field: 'referrer.url', type: 'string' },
-      { field: 'device.type', type: 'string' },
-      { field: 'geo.country', type: 'string' },
-      { field: 'geo.region', type: 'string' },
-      { field: 'geo.city', type: 'string' },
-      { field: 'time.hour', type: 'number' },
-      { field: 'time.weekday', type: 'number' },
-      { field: 'time.date', type: 'string' },
-      { field: 'visitor.known', type: 'boolean' },
-      { field: 'visitor.new', type: 'boolean' },
-      { field: 'visitor.visits', type: 'number' },
-      { field: 'visitor.firstSeen', type: 'string' },
-      { field: 'visitor.lastSeen', type: 'string' },
+      field('geo.country', 'string', 'location', 'Country'),
+      field('geo.region', 'string', 'location', 'Region'),
+      field('geo.city', 'string', 'location', 'City'),
+      field('locale', 'string', 'location', 'Language'),
+      field('device.type', 'string', 'device', 'Device type'),
+      field('utm.source', 'string', 'campaign', 'Campaign source (utm_source)'),
+      field('utm.medium', 'string', 'campaign', 'Campaign medium (utm_medium)'),
+      field('utm.campaign', 'string', 'campaign', 'Campaign name (utm_campaign)'),
+      field('utm.term', 'string', 'campaign', 'Campaign term (utm_term)'),
+      field('utm.content', 'string', 'campaign', 'Campaign content (utm_content)'),
+      field('referrer.host', 'string', 'campaign', 'Referring site'),
+      field('referrer.url', 'string', 'campaign', 'Referring page (address)'),
+      field('time.hour', 'number', 'time', 'Hour of the day (0–23)'),
+      field('time.weekday', 'number', 'time', 'Day of the week'),
+      field('time.date', 'string', 'time', 'Date'),
+      field('persona', 'string', 'behaviour', 'Persona'),
+      field('visitor.known', 'boolean', 'behaviour', 'Known visitor'),
+      field('visitor.new', 'boolean', 'behaviour', 'First visit'),
+      field('visitor.visits', 'number', 'behaviour', 'Number of visits'),
+      field('visitor.firstSeen', 'datetime', 'behaviour', 'First seen'),
+      field('visitor.lastSeen', 'datetime', 'behaviour', 'Last seen'),
     ];
+    for (const persona of personas) {
+      const name = String(persona.name ?? persona.slug);
+      fields.push(
+        field(`affinity.personas.${persona.slug}`, 'number', 'behaviour', `Interest in ${name}`)
+      );
+    }
+    for (const tag of tags) {
+      const name = String(tag.name ?? tag.slug);
+      fields.push(field(`affinity.tags.${tag.slug}`, 'number', 'behaviour', `Interest in ${name}`));
+    }
     for (const [name, type] of Object.entries(declaredTraits(strapi))) {
       const kind =
         type === 'integer' || type === 'float'
           ? 'number'
-          : type === 'boolean'
-            ? 'boolean'
+          : type === 'boolean' || type === 'datetime'
+            ? type
             : 'string';
-      fields.push({ field: `traits.${name}`, type: kind });
-    }
-    for (const persona of [...(await getService('content').personaSlugs())].sort()) {
-      fields.push({ field: `affinity.personas.${persona}`, type: 'number' });
+      fields.push(field(`traits.${name}`, kind, 'traits', upperFirst(lowerCase(name))));
     }
     return fields;
   }
@@ -595,7 +613,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           name: l.name,
           isDefault: l.code === defaultLocale,
         })),
-        contextFields: await contextFields(),
+        contextFields: contextFields(personas, tags),
         operators: getService('rules', strapi).fieldOperators(),
         formats: [...FORMATS],
       };
@@ -649,6 +667,86 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         priority: Number(saved.priority ?? 0),
         rule: saved.rule,
       };
+    },
+
+    /** A copy of a segment, named "… (copy)", with a slug of its own; it targets no chunk yet. */
+    async duplicateSegment(documentId: string): Promise<SaveSegment.Response['data']> {
+      const original = await docs(UIDS.segment).findOne({ documentId });
+      if (!original) throw new errors.NotFoundError(`No segment ${documentId}`);
+      return this.saveSegment(null, {
+        name: `${String(original.name)} (copy)`.slice(0, 255),
+        slug: await freeSlug(UIDS.segment, undefined, `${String(original.slug)} copy`),
+        priority: Number(original.priority ?? 0),
+        rule: original.rule,
+      });
+    },
+
+    /** The chunks targeted at a segment (any locale), and the assets whose slots offer them. */
+    async segmentUses(documentId: string): Promise<SegmentUses.Response['data']> {
+      if (!(await docs(UIDS.segment).findOne({ documentId }))) {
+        throw new errors.NotFoundError(`No segment ${documentId}`);
+      }
+      // Every row, draft or published, in every locale: a tag on any of them is a use.
+      const rows = (await strapi.db.query(UIDS.chunk).findMany({
+        where: { segments: { documentId } },
+        select: ['documentId', 'slug', 'title', 'locale'],
+        orderBy: { title: 'asc' },
+      })) as Array<{ documentId: string; slug: string; title: string; locale?: string | null }>;
+      const chunks = new Map<string, Ref & { title: string }>();
+      for (const row of rows) {
+        if (!chunks.has(row.documentId)) {
+          chunks.set(row.documentId, {
+            documentId: row.documentId,
+            slug: row.slug,
+            title: row.title,
+          });
+        }
+      }
+      const assets = new Map<string, { asset: WhereUsed.AssetRef; slots: Set<string> }>();
+      const locales = [...new Set(rows.map((row) => row.locale ?? null))];
+      for (const locale of locales) {
+        for (const asset of await nestingGraph(locale)) {
+          for (const slot of asset.slots ?? []) {
+            if (!refsOf(slot).some((id) => chunks.has(id))) continue;
+            const entry = assets.get(asset.documentId) ?? {
+              asset: { documentId: asset.documentId, slug: asset.slug, title: asset.title },
+              slots: new Set<string>(),
+            };
+            entry.slots.add(slot.key);
+            assets.set(asset.documentId, entry);
+          }
+        }
+      }
+      return {
+        chunks: [...chunks.values()].map(({ documentId: id, slug, title }) => ({
+          documentId: id,
+          slug,
+          title,
+        })),
+        assets: [...assets.values()].map(({ asset, slots }) => ({ asset, slots: [...slots] })),
+      };
+    },
+
+    /**
+     * Deletes a segment no chunk is targeted at. A targeted one is refused with its uses: deleting
+     * it would turn its variants into defaults every reader gets.
+     */
+    async deleteSegment(documentId: string): Promise<{ documentId: string }> {
+      const uses = await this.segmentUses(documentId);
+      if (uses.chunks.length) {
+        const segment = await docs(UIDS.segment).findOne({ documentId });
+        const titles = uses.chunks.map((c) => `'${c.title}'`).join(', ');
+        throw new errors.ApplicationError(
+          `Segment '${String(segment?.slug)}' is still targeted by ${uses.chunks.length} chunk${
+            uses.chunks.length === 1 ? '' : 's'
+          } (${titles}): take it off ${
+            uses.chunks.length === 1 ? 'that chunk' : 'those chunks'
+          } first, or their variants would be shown to every reader`,
+          { uses }
+        );
+      }
+      await docs(UIDS.segment).delete({ documentId });
+      return { documentId };
     },
   };
 };
