@@ -13,10 +13,10 @@ import { z } from 'zod';
 import assetSchema from '../content-types/asset/schema.json';
 import { isValidTimeZone, text } from './common';
 import { assetDataSchema, explainSchema, formatSchema } from './delivery';
-import { FORMATS, SLOT_KEY_PATTERN, SLOT_MODES } from './wire';
+import { CONTEXT_FIELD_GROUPS, FORMATS, SLOT_KEY_PATTERN, SLOT_MODES } from './wire';
 
 export { ADMIN_ACTIONS, SLOT_MODES, SLOT_KEY_PATTERN } from './wire';
-export type { AdminAction, SlotMode } from './wire';
+export type { AdminAction, ContextFieldGroup, SlotMode } from './wire';
 
 const slug = text(255).regex(/^[A-Za-z0-9-_.~]+$/, 'must be letters, digits, -, _, . or ~');
 const documentId = text(64).min(1, 'must not be empty');
@@ -300,17 +300,6 @@ export const libraryItemSchema = z.strictObject({
   excerpt: z.string(),
 });
 export type LibraryItem = z.infer<typeof libraryItemSchema>;
-
-/** How the rule builder groups the context's fields, in the order it shows them. */
-export const CONTEXT_FIELD_GROUPS = [
-  'location',
-  'device',
-  'campaign',
-  'time',
-  'behaviour',
-  'traits',
-] as const;
-export type ContextFieldGroup = (typeof CONTEXT_FIELD_GROUPS)[number];
 
 export const contextFieldInfoSchema = z.strictObject({
   field: z.string(),

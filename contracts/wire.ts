@@ -52,3 +52,14 @@ export const ADMIN_ACTION_NAMES: Record<keyof typeof ADMIN_ACTIONS, string> = {
   preview: 'Preview assets as any reader, drafts included',
   settings: 'Read and change settings; cache statistics',
 };
+
+/** How the rule builder groups the context's fields, in the order it shows them. */
+export const CONTEXT_FIELD_GROUPS = [
+  'location',
+  'device',
+  'campaign',
+  'time',
+  'behaviour',
+  'traits',
+] as const;
+export type ContextFieldGroup = (typeof CONTEXT_FIELD_GROUPS)[number];

@@ -4,7 +4,9 @@ import { emptyGroup, emptyRow, updateNode, type RuleGroup } from '../../admin/sr
 import {
   COUNTRY_CODES,
   countryName,
+  fieldsOf,
   replaceValue,
+  sampleFromForm,
   suggestValue,
   valueInputOf,
   valueSets,
@@ -168,5 +170,39 @@ describe('values that can never match', () => {
         expect(valueWarnings(applyFixes(group), SETS)).toEqual([]);
       })
     );
+  });
+});
+
+describe('the sample reader form', () => {
+  it('lists the fields a rule reads, once each', () => {
+    const group = tree(['geo.country', '$in', 'DE'], ['device.type', '$eq', 'mobile']);
+    group.children.push({
+      ...emptyGroup('$or'),
+      children: [{ ...emptyRow('geo.country'), value: 'x' }],
+    });
+    expect(fieldsOf(group)).toEqual(['geo.country', 'device.type']);
+  });
+
+  it('makes the context by the rule’s own field names, typed, with a whole time', () => {
+    const now = new Date('2026-03-04T10:30:00Z'); // a Wednesday
+    expect(
+      sampleFromForm(
+        {
+          'geo.country': 'DE',
+          'device.type': 'mobile',
+          'time.weekday': '6',
+          'traits.subscribed': 'false',
+          'traits.lifetimeValue': '120.5',
+          'utm.source': '',
+        },
+        { 'traits.subscribed': 'boolean', 'traits.lifetimeValue': 'number' },
+        now
+      )
+    ).toEqual({
+      geo: { country: 'DE' },
+      device: { type: 'mobile' },
+      time: { hour: 10, weekday: 6, date: '2026-03-04' },
+      traits: { subscribed: false, lifetimeValue: 120.5 },
+    });
   });
 });

@@ -10,6 +10,8 @@ import type {
   Compare,
   Coverage,
   CreateAsset,
+  DeleteSegment,
+  DuplicateSegment,
   GetAsset,
   GetTaxonomy,
   ListAssets,
@@ -19,6 +21,7 @@ import type {
   SaveAsset,
   SaveSegment,
   SearchLibrary,
+  SegmentUses,
   Settings,
   TestRule,
   ValidateRule,
@@ -87,7 +90,7 @@ export function toFailure(error: unknown): ApiFailure {
 const withLocale = (locale?: string | null) => (locale ? { locale } : {});
 
 export function useMosaicApi() {
-  const { get, post, put } = useFetchClient();
+  const { get, post, put, del } = useFetchClient();
   return useMemo(
     () => ({
       listAssets: async (query: ListAssets.Request['query']) =>
@@ -153,6 +156,16 @@ export function useMosaicApi() {
           ? (await put<SaveSegment.Response>(`/mosaic/segments/${documentId}`, body)).data.data
           : (await post<SaveSegment.Response>('/mosaic/segments', body)).data.data,
 
+      duplicateSegment: async (documentId: string) =>
+        (await post<DuplicateSegment.Response>(`/mosaic/segments/${documentId}/duplicate`)).data
+          .data,
+
+      segmentUses: async (documentId: string) =>
+        (await get<SegmentUses.Response>(`/mosaic/segments/${documentId}/where-used`)).data.data,
+
+      deleteSegment: async (documentId: string) =>
+        (await del<DeleteSegment.Response>(`/mosaic/segments/${documentId}`)).data.data,
+
       whereUsed: async (documentId: string) =>
         (await get<WhereUsed.Response>(`/mosaic/where-used/${documentId}`)).data.data,
 
@@ -184,7 +197,7 @@ export function useMosaicApi() {
           )
         ).data.data,
     }),
-    [get, post, put]
+    [get, post, put, del]
   );
 }
 

@@ -1,19 +1,25 @@
-/** `$and`/`$or` groups of field / operator / value rows over the context fields (utils/ruleTree). */
+/**
+ * `$and`/`$or` groups of field / operator / value rows over the context fields (utils/ruleTree):
+ * fields by human name in groups, values picked where the set is known (RuleValueInput), and a
+ * value that can never match flagged under its row with the value meant, one click away.
+ */
 import {
   Box,
+  Button,
   Field,
   Flex,
   IconButton,
   SingleSelect,
   SingleSelectOption,
   TextButton,
-  TextInput,
   Typography,
   VisuallyHidden,
 } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 
 import type { ContextFieldInfo } from '../../../contracts/admin';
+import { CONTEXT_FIELD_GROUPS } from '../../../contracts/wire';
+import { useFieldLabels } from '../hooks/useFieldLabels';
 import { useT } from '../hooks/useT';
 import {
   emptyGroup,
@@ -26,17 +32,31 @@ import {
   type RuleNode,
   type RuleRow,
 } from '../utils/ruleTree';
+import { replaceValue, valueInputOf, type ValueSets, type ValueWarning } from '../utils/ruleValues';
+import { RuleValueInput } from './RuleValueInput';
 
 interface Props {
   tree: RuleGroup;
   fields: ContextFieldInfo[];
   operators: string[];
+  sets: ValueSets;
+  warnings: ValueWarning[];
   disabled: boolean;
   onChange: (tree: RuleGroup) => void;
 }
 
-export const RuleBuilder = ({ tree, fields, operators, disabled, onChange }: Props) => {
+export const RuleBuilder = ({
+  tree,
+  fields,
+  operators,
+  sets,
+  warnings,
+  disabled,
+  onChange,
+}: Props) => {
   const t = useT();
+  const { fieldLabel, groupLabel } = useFieldLabels(fields);
+  const typeOf = (field: string) => fields.find((f) => f.field === field)?.type;
   const fieldOperators = operators.filter((op) => !['$and', '$or', '$not', '$event'].includes(op));
   const change = (id: string, next: (node: RuleNode) => RuleNode | null) =>
     onChange(updateNode(tree, id, next));
@@ -50,79 +70,152 @@ export const RuleBuilder = ({ tree, fields, operators, disabled, onChange }: Pro
         ? t('rules.value.pair', 'from, to')
         : t('rules.value', 'value');
 
+  const renderWarnings = (row: RuleRow) =>
+    warnings
+      .filter((w) => w.rowId === row.id)
+      .map((w) => (
+        <Flex
+          key={`${row.id}-${w.value}`}
+          gap={2}
+          paddingLeft={1}
+          wrap="wrap"
+          data-testid="value-warning"
+        >
+          <Typography variant="pi" textColor="warning700">
+            {w.fix
+              ? t(
+                  'rules.warning.fix',
+                  '“{value}” can never match {field}: did you mean {fix} — {name}?',
+                  {
+                    value: w.value,
+                    field: fieldLabel(w.field),
+                    fix: w.fix.value,
+                    name: w.fix.label,
+                  }
+                )
+              : t(
+                  'rules.warning.none',
+                  '“{value}” is not a known value of {field}: this condition can never match.',
+                  { value: w.value, field: fieldLabel(w.field) }
+                )}
+          </Typography>
+          {w.fix && (
+            <Button
+              size="S"
+              variant="tertiary"
+              disabled={disabled}
+              onClick={() =>
+                change(
+                  row.id,
+                  (node) =>
+                    ({
+                      ...node,
+                      value: replaceValue(row.operator, row.value, w.value, w.fix!.value),
+                    }) as RuleRow
+                )
+              }
+            >
+              {t('rules.warning.use', 'Use {fix}', { fix: w.fix.value })}
+            </Button>
+          )}
+        </Flex>
+      ));
+
   const renderRow = (row: RuleRow, position: number) => (
-    <Flex key={row.id} gap={2} alignItems="center" data-testid="rule-row">
-      <Box minWidth="180px" flex="1">
-        <Field.Root name={`${row.id}-field`}>
-          <VisuallyHidden>
-            <Field.Label>
-              {t('rules.field.label', 'Field of condition {n}', { n: position + 1 })}
-            </Field.Label>
-          </VisuallyHidden>
-          <SingleSelect
-            placeholder={t('rules.field', 'Context field')}
-            value={row.field}
-            disabled={disabled}
-            onChange={(value) =>
-              change(row.id, (node) => ({ ...node, field: String(value) }) as RuleRow)
-            }
-          >
-            {/* A field typed in the JSON view that the context does not have stays visible, so
+    <Flex key={row.id} direction="column" alignItems="stretch" gap={1}>
+      <Flex gap={2} alignItems="center" data-testid="rule-row">
+        <Box minWidth="180px" flex="1">
+          <Field.Root name={`${row.id}-field`}>
+            <VisuallyHidden>
+              <Field.Label>
+                {t('rules.field.label', 'Field of condition {n}', { n: position + 1 })}
+              </Field.Label>
+            </VisuallyHidden>
+            <SingleSelect
+              placeholder={t('rules.field', 'Context field')}
+              value={row.field}
+              disabled={disabled}
+              onChange={(value) =>
+                change(row.id, (node) => {
+                  const field = String(value);
+                  // A yes/no field starts at yes: a toggle has no "empty".
+                  const boolean = valueInputOf(field, typeOf(field), sets) === 'boolean';
+                  return { ...node, field, value: boolean ? 'true' : '' } as RuleRow;
+                })
+              }
+            >
+              {CONTEXT_FIELD_GROUPS.flatMap((group) => {
+                const inGroup = fields.filter((f) => f.group === group);
+                if (!inGroup.length) return [];
+                return [
+                  // A heading, not an option: screen readers hear the options' own names.
+                  <Box key={`group-${group}`} aria-hidden paddingLeft={4} paddingTop={2}>
+                    <Typography variant="sigma" textColor="neutral600">
+                      {groupLabel(group)}
+                    </Typography>
+                  </Box>,
+                  ...inGroup.map((f) => (
+                    <SingleSelectOption key={f.field} value={f.field}>
+                      {fieldLabel(f.field)}
+                    </SingleSelectOption>
+                  )),
+                ];
+              })}
+              {/* A field typed in the JSON view that the context does not have stays visible, so
                 the server's message about it has something to point at. */}
-            {[
-              ...fields.map((f) => f.field),
-              ...(row.field && !fields.some((f) => f.field === row.field) ? [row.field] : []),
-            ].map((field) => (
-              <SingleSelectOption key={field} value={field}>
-                {field}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
-      </Box>
-      <Box minWidth="150px">
-        <Field.Root name={`${row.id}-operator`}>
-          <VisuallyHidden>
-            <Field.Label>
-              {t('rules.operator.label', 'Operator of condition {n}', { n: position + 1 })}
-            </Field.Label>
-          </VisuallyHidden>
-          <SingleSelect
-            value={row.operator}
-            disabled={disabled}
-            onChange={(value) =>
-              change(row.id, (node) => ({ ...node, operator: String(value) }) as RuleRow)
-            }
-          >
-            {fieldOperators.map((op) => (
-              <SingleSelectOption key={op} value={op}>
-                {t(`operator.${op}`, op)}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
-        </Field.Root>
-      </Box>
-      <Box flex="1" minWidth="150px">
-        {!FLAG_OPERATORS.includes(row.operator) && (
-          <TextInput
-            aria-label={t('rules.value.label', 'Value of condition {n}', { n: position + 1 })}
-            placeholder={placeholder(row)}
-            value={row.value}
-            disabled={disabled}
-            onChange={(e) =>
-              change(row.id, (node) => ({ ...node, value: e.target.value }) as RuleRow)
-            }
-          />
-        )}
-      </Box>
-      <IconButton
-        label={t('rules.remove', 'Remove condition {n}', { n: position + 1 })}
-        variant="ghost"
-        disabled={disabled}
-        onClick={() => change(row.id, () => null)}
-      >
-        <Trash />
-      </IconButton>
+              {row.field && !fields.some((f) => f.field === row.field) && (
+                <SingleSelectOption value={row.field}>{row.field}</SingleSelectOption>
+              )}
+            </SingleSelect>
+          </Field.Root>
+        </Box>
+        <Box minWidth="150px">
+          <Field.Root name={`${row.id}-operator`}>
+            <VisuallyHidden>
+              <Field.Label>
+                {t('rules.operator.label', 'Operator of condition {n}', { n: position + 1 })}
+              </Field.Label>
+            </VisuallyHidden>
+            <SingleSelect
+              value={row.operator}
+              disabled={disabled}
+              onChange={(value) =>
+                change(row.id, (node) => ({ ...node, operator: String(value) }) as RuleRow)
+              }
+            >
+              {fieldOperators.map((op) => (
+                <SingleSelectOption key={op} value={op}>
+                  {t(`operator.${op}`, op)}
+                </SingleSelectOption>
+              ))}
+            </SingleSelect>
+          </Field.Root>
+        </Box>
+        <Box flex="1" minWidth="150px">
+          {!FLAG_OPERATORS.includes(row.operator) && (
+            <RuleValueInput
+              field={row.field}
+              type={typeOf(row.field)}
+              operator={row.operator}
+              value={row.value}
+              sets={sets}
+              label={t('rules.value.label', 'Value of condition {n}', { n: position + 1 })}
+              placeholder={placeholder(row)}
+              disabled={disabled}
+              onChange={(value) => change(row.id, (node) => ({ ...node, value }) as RuleRow)}
+            />
+          )}
+        </Box>
+        <IconButton
+          label={t('rules.remove', 'Remove condition {n}', { n: position + 1 })}
+          variant="ghost"
+          disabled={disabled}
+          onClick={() => change(row.id, () => null)}
+        >
+          <Trash />
+        </IconButton>
+      </Flex>
+      {renderWarnings(row)}
     </Flex>
   );
 

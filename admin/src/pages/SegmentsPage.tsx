@@ -1,7 +1,8 @@
 /**
  * Segments: the list of segments and an editor for one. The rule is built as groups of conditions
- * or written as JSON (each view follows the other), checked by the server as it changes, tried on a
- * sample context, and sized by the audience estimate before it is saved.
+ * or written as JSON (each view follows the other), checked by the server as it changes, its
+ * impossible values flagged with a fix, tried on a sample reader, and sized by the audience
+ * estimate before it is saved. A segment can be duplicated, and deleted once nothing targets it.
  */
 import {
   Badge,
@@ -20,12 +21,15 @@ import {
 import { Plus } from '@strapi/icons';
 import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
 
 import type { GetTaxonomy } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure, type AudienceEstimate } from '../api/client';
 import { Card } from '../components/Card';
 import { NotSaved } from '../components/NotSaved';
 import { RuleBuilder } from '../components/RuleBuilder';
+import { SampleReader } from '../components/SampleReader';
+import { SegmentActions } from '../components/SegmentActions';
 import { useLoad } from '../hooks/useLoad';
 import { useMosaicPermissions } from '../hooks/useMosaicPermissions';
 import { useT } from '../hooks/useT';
@@ -39,6 +43,7 @@ import {
   type RuleGroup,
   type ValueType,
 } from '../utils/ruleTree';
+import { fieldsOf, sampleFromForm, valueSets, valueWarnings } from '../utils/ruleValues';
 
 type Segment = GetTaxonomy.Response['data']['segments'][number];
 
@@ -52,18 +57,36 @@ const SegmentEditor = ({
   segment,
   taxonomy,
   onSaved,
+  onDeleted,
 }: {
   segment: Segment | null;
   taxonomy: GetTaxonomy.Response['data'];
   onSaved: (documentId: string) => void;
+  onDeleted: () => void;
 }) => {
   const t = useT();
+  const { locale } = useIntl();
   const api = useMosaicApi();
   const { toggleNotification } = useNotification();
   const { canEdit } = useMosaicPermissions();
   const types = useMemo(
     () => Object.fromEntries(taxonomy.contextFields.map((f) => [f.field, f.type as ValueType])),
     [taxonomy.contextFields]
+  );
+  const sets = useMemo(
+    () =>
+      valueSets({
+        personas: taxonomy.personas,
+        locales: taxonomy.locales,
+        language: locale,
+        devices: {
+          mobile: t('rules.device.mobile', 'Mobile'),
+          tablet: t('rules.device.tablet', 'Tablet'),
+          desktop: t('rules.device.desktop', 'Desktop'),
+          bot: t('rules.device.bot', 'Bot (crawler)'),
+        },
+      }),
+    [taxonomy.personas, taxonomy.locales, locale, t]
   );
 
   const [name, setName] = useState(segment?.name ?? '');
@@ -78,6 +101,7 @@ const SegmentEditor = ({
     errors: Array<{ path: string[]; message: string }>;
   } | null>(null);
   const [sample, setSample] = useState(SAMPLE_CONTEXT);
+  const [reader, setReader] = useState<Record<string, string>>({});
   const [testResult, setTestResult] = useState<{ matches: boolean } | ApiFailure | null>(null);
   const [audience, setAudience] = useState<AudienceEstimate | ApiFailure | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
@@ -129,7 +153,12 @@ const SegmentEditor = ({
 
   const runTest = async () => {
     try {
-      const context = JSON.parse(sample) as Record<string, unknown>;
+      const context = tree
+        ? sampleFromForm(
+            Object.fromEntries(Object.entries(reader).filter(([field]) => used.includes(field))),
+            types
+          )
+        : (JSON.parse(sample) as Record<string, unknown>);
       setTestResult(await api.testRule({ rule, context }));
     } catch (error) {
       setTestResult(
@@ -177,11 +206,30 @@ const SegmentEditor = ({
     ...(check?.valid === false ? check.errors : []),
     ...(failure?.errors.filter((e) => e.path[0] === 'rule') ?? []),
   ].map(placeRuleError);
+  const warnings = tree ? valueWarnings(tree, sets) : [];
+  const used = tree ? fieldsOf(tree).filter((field) => field in types) : [];
+  const empty =
+    !jsonError &&
+    typeof rule === 'object' &&
+    rule !== null &&
+    !Array.isArray(rule) &&
+    Object.keys(rule).length === 0;
+  const countsTraits = used.some((field) => field.startsWith('traits.'));
   const isFailure = (value: unknown): value is ApiFailure =>
     typeof value === 'object' && value !== null && 'message' in value;
 
   return (
     <Flex direction="column" gap={4} alignItems="stretch">
+      {segment && (
+        <Flex justifyContent="flex-end">
+          <SegmentActions
+            segment={segment}
+            disabled={!canEdit}
+            onDuplicated={onSaved}
+            onDeleted={onDeleted}
+          />
+        </Flex>
+      )}
       {failure && <NotSaved>{failure.message}</NotSaved>}
       <Card>
         <Grid.Root gap={4}>
@@ -236,13 +284,25 @@ const SegmentEditor = ({
           <Card width="100%" title={t('segments.rule', 'Who is in this segment')}>
             <Box paddingTop={3}>
               {tree ? (
-                <RuleBuilder
-                  tree={tree}
-                  fields={taxonomy.contextFields}
-                  operators={taxonomy.operators}
-                  disabled={!canEdit}
-                  onChange={fromTree}
-                />
+                <Flex direction="column" alignItems="stretch" gap={3}>
+                  {empty && (
+                    <Typography textColor="neutral800" data-testid="rule-everyone">
+                      {t(
+                        'segments.everyone',
+                        'No condition yet: this segment matches every reader. Add a condition to narrow it.'
+                      )}
+                    </Typography>
+                  )}
+                  <RuleBuilder
+                    tree={tree}
+                    fields={taxonomy.contextFields}
+                    operators={taxonomy.operators}
+                    sets={sets}
+                    warnings={warnings}
+                    disabled={!canEdit}
+                    onChange={fromTree}
+                  />
+                </Flex>
               ) : (
                 <Flex direction="column" gap={2} alignItems="flex-start">
                   <Typography textColor="neutral600">
@@ -293,9 +353,22 @@ const SegmentEditor = ({
             {t('segments.checking', 'Checking the rule…')}
           </Typography>
         ) : ruleErrors.length === 0 ? (
-          <Typography textColor="success600">
-            {t('segments.valid', '✓ The rule is valid.')}
-          </Typography>
+          <Flex direction="column" alignItems="flex-start" gap={1}>
+            <Typography textColor="success600">
+              {empty
+                ? t('segments.valid.everyone', '✓ The rule is valid: it matches every reader.')
+                : t('segments.valid', '✓ The rule is valid.')}
+            </Typography>
+            {warnings.length > 0 && (
+              <Typography textColor="warning700" data-testid="rule-warnings">
+                {t(
+                  'segments.warnings',
+                  '{count, plural, one {# value} other {# values}} can never match: see the conditions above.',
+                  { count: warnings.length }
+                )}
+              </Typography>
+            )}
+          </Flex>
         ) : (
           <Flex direction="column" alignItems="flex-start" gap={1} role="alert">
             <Typography fontWeight="bold" textColor="danger600">
@@ -313,25 +386,46 @@ const SegmentEditor = ({
       <Grid.Root gap={4}>
         <Grid.Item col={7} s={12} direction="column" alignItems="stretch">
           <Card width="100%">
-            <Field.Root
-              name="segment-sample"
-              hint={t(
-                'segments.sample.hint',
-                'A reader to try the rule on: country, device, referrer, utm, language, returning…'
-              )}
-            >
-              <Field.Label>{t('segments.sample', 'Sample context')}</Field.Label>
-              <Textarea
-                value={sample}
-                onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => {
-                  setSample(e.target.value);
-                  // A result shown for another sample would mislead.
-                  setTestResult(null);
-                }}
-                style={{ fontFamily: 'monospace', minHeight: 120 }}
-              />
-              <Field.Hint />
-            </Field.Root>
+            {tree ? (
+              <Box paddingBottom={1}>
+                <Typography tag="h3" variant="delta">
+                  {t('segments.sample.form', 'Sample reader')}
+                </Typography>
+                <Box paddingTop={2}>
+                  <SampleReader
+                    used={used}
+                    fields={taxonomy.contextFields}
+                    sets={sets}
+                    values={reader}
+                    onChange={(next) => {
+                      setReader(next);
+                      // A result shown for another reader would mislead.
+                      setTestResult(null);
+                    }}
+                  />
+                </Box>
+              </Box>
+            ) : (
+              <Field.Root
+                name="segment-sample"
+                hint={t(
+                  'segments.sample.hint',
+                  'A reader to try the rule on: country, device, referrer, utm, language, returning…'
+                )}
+              >
+                <Field.Label>{t('segments.sample', 'Sample context')}</Field.Label>
+                <Textarea
+                  value={sample}
+                  onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => {
+                    setSample(e.target.value);
+                    // A result shown for another sample would mislead.
+                    setTestResult(null);
+                  }}
+                  style={{ fontFamily: 'monospace', minHeight: 120 }}
+                />
+                <Field.Hint />
+              </Field.Root>
+            )}
             <Flex gap={3} paddingTop={3}>
               <Button variant="secondary" onClick={runTest} disabled={check?.valid === false}>
                 {t('segments.test', 'Test the rule')}
@@ -357,7 +451,7 @@ const SegmentEditor = ({
             title={t('segments.audience', 'Audience')}
             help={t(
               'segments.audience.help',
-              'How many known visitor profiles the rule matches today.'
+              'Counts stored visitor profiles by their traits. Location, device, campaign, time and behaviour are only known when a reader arrives: they cannot be counted in advance.'
             )}
           >
             <Flex gap={3} paddingTop={3}>
@@ -368,17 +462,41 @@ const SegmentEditor = ({
                 (isFailure(audience) ? (
                   <Typography textColor="danger600">{audience.message}</Typography>
                 ) : (
-                  <Typography data-testid="audience">
-                    {t(
-                      'segments.audience.result',
-                      '{exact, select, true {} other {about }}{matching} of {total} profiles',
-                      {
-                        matching: audience.matching,
-                        total: audience.total,
-                        exact: audience.exact,
-                      }
+                  <Flex direction="column" alignItems="flex-start" gap={1} data-testid="audience">
+                    <Typography>
+                      {countsTraits
+                        ? t(
+                            'segments.audience.result',
+                            '{exact, select, true {} other {at most }}{matching} of {total} known visitor profiles match its profile-trait conditions.',
+                            {
+                              matching: audience.matching,
+                              total: audience.total,
+                              exact: audience.exact,
+                            }
+                          )
+                        : t(
+                            'segments.audience.noTraits',
+                            'No profile-trait condition to count: any of the {total} known visitor profiles could match.',
+                            { total: audience.total }
+                          )}
+                    </Typography>
+                    {!audience.exact && (
+                      <Typography variant="pi" textColor="neutral600">
+                        {t(
+                          'segments.audience.request',
+                          'Its request conditions (location, device, campaign, time…) and behaviour are only known when a reader arrives, so they are not counted: the real audience can be smaller.'
+                        )}
+                      </Typography>
                     )}
-                  </Typography>
+                    {audience.total === 0 && (
+                      <Typography variant="pi" textColor="neutral600">
+                        {t(
+                          'segments.audience.none',
+                          'There are no visitor profiles yet: a profile is kept for each visitor who consents to tracking.'
+                        )}
+                      </Typography>
+                    )}
+                  </Flex>
                 ))}
             </Flex>
           </Card>
@@ -496,6 +614,10 @@ export const SegmentsPage = () => {
                   onSaved={(documentId) => {
                     taxonomy.reload();
                     setSelected(documentId);
+                  }}
+                  onDeleted={() => {
+                    taxonomy.reload();
+                    setSelected(null);
                   }}
                 />
               </Box>

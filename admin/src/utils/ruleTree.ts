@@ -4,7 +4,7 @@
  * the tree cannot show (`$not`, `$event`, several operators on one field) stays JSON-only.
  */
 
-export type ValueType = 'string' | 'number' | 'boolean' | 'string[]';
+export type ValueType = 'string' | 'number' | 'boolean' | 'string[]' | 'datetime';
 
 export interface RuleRow {
   kind: 'row';

@@ -4,6 +4,7 @@
  * rule compares exactly that can never match (`device.type = "Mobile"`, `geo.country = "Germany"`)
  * with the value that was meant. Pure: the builder, the sample reader form and the tests share it.
  */
+import { DEVICE_TYPES } from '../../../contracts/wire';
 import { FLAG_OPERATORS, LIST_OPERATORS, PAIR_OPERATORS, type RuleGroup } from './ruleTree';
 
 /** ISO 3166-1 alpha-2: the codes the CDN country headers send, upper case. */
@@ -17,8 +18,6 @@ export const COUNTRY_CODES = (
   'QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG ' +
   'TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
 ).split(' ');
-
-export const DEVICE_TYPES = ['mobile', 'tablet', 'desktop', 'bot'] as const;
 
 /** A value a field can hold, and how an editor reads it. */
 export interface KnownValue {
@@ -179,4 +178,56 @@ export function replaceValue(operator: string, value: string, from: string, to: 
   return valueParts(operator, value)
     .map((part) => (part === from ? to : part))
     .join(', ');
+}
+
+/** The context fields a tree's conditions read, in order of first use, each once. */
+export function fieldsOf(tree: RuleGroup): string[] {
+  const seen: string[] = [];
+  const visit = (group: RuleGroup) => {
+    for (const child of group.children) {
+      if (child.kind === 'group') visit(child);
+      else if (child.field && !seen.includes(child.field)) seen.push(child.field);
+    }
+  };
+  visit(tree);
+  return seen;
+}
+
+/**
+ * The sample reader form's values as the context the rule test route takes, by the rule's own
+ * field names (`geo.country` → `{ geo: { country } }`), typed by the fields' types. The route wants
+ * a whole `time`: the parts not given are the current time's, in UTC.
+ */
+export function sampleFromForm(
+  values: Record<string, string>,
+  types: Record<string, string | undefined>,
+  now = new Date()
+): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [field, text] of Object.entries(values)) {
+    if (text.trim() === '') continue;
+    const type = field === 'time.weekday' || field === 'time.hour' ? 'number' : types[field];
+    const value =
+      type === 'number' && Number.isFinite(Number(text))
+        ? Number(text)
+        : type === 'boolean'
+          ? text === 'true'
+          : text.trim();
+    const parts = field.split('.');
+    let node = context;
+    for (const part of parts.slice(0, -1)) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+  if (context.time) {
+    context.time = {
+      hour: now.getUTCHours(),
+      weekday: now.getUTCDay() === 0 ? 7 : now.getUTCDay(),
+      date: now.toISOString().slice(0, 10),
+      ...(context.time as object),
+    };
+  }
+  return context;
 }
