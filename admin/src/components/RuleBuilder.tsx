@@ -77,11 +77,13 @@ export const RuleBuilder = ({
         <Flex
           key={`${row.id}-${w.value}`}
           gap={2}
-          paddingLeft={1}
+          padding={2}
+          hasRadius
+          background="warning100"
           wrap="wrap"
           data-testid="value-warning"
         >
-          <Typography variant="pi" textColor="warning700">
+          <Typography variant="pi" textColor="neutral800">
             {w.fix
               ? t(
                   'rules.warning.fix',

@@ -84,7 +84,6 @@ export const RuleValueInput = ({
           placeholder={t('rules.value.choose', 'Choose…')}
           value={parts}
           disabled={disabled}
-          withTags
           onChange={(values: string[]) => onChange(values.join(', '))}
         >
           {options.map((o) => (

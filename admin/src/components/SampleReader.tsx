@@ -39,9 +39,6 @@ export const SampleReader = ({ used, fields, sets, values, onChange }: Props) =>
       </Typography>
       <Grid.Root gap={3}>
         {used.map((field) => {
-          const label = t('segments.sample.field', 'Reader’s {field}', {
-            field: fieldLabel(field),
-          });
           return (
             <Grid.Item key={field} col={6} s={12} direction="column" alignItems="stretch">
               <Box width="100%">
@@ -53,7 +50,7 @@ export const SampleReader = ({ used, fields, sets, values, onChange }: Props) =>
                     operator="$eq"
                     value={values[field] ?? ''}
                     sets={sets}
-                    label={label}
+                    label={fieldLabel(field)}
                     onChange={(value) => onChange({ ...values, [field]: value })}
                   />
                 </Field.Root>

@@ -360,7 +360,8 @@ const SegmentEditor = ({
                 : t('segments.valid', '✓ The rule is valid.')}
             </Typography>
             {warnings.length > 0 && (
-              <Typography textColor="warning700" data-testid="rule-warnings">
+              <Typography textColor="neutral800" data-testid="rule-warnings">
+                ⚠{' '}
                 {t(
                   'segments.warnings',
                   '{count, plural, one {# value} other {# values}} can never match: see the conditions above.',
