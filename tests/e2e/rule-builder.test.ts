@@ -74,7 +74,9 @@ async function testReader(expected: string) {
 
 /** No critical or serious axe-core violation; each one found is shown with its element. */
 async function expectNoAxeViolations(include?: string[]) {
-  // Let transitions (fades, toasts) settle: a half-faded text is not what a reader sees.
+  // Let transitions (fades, toasts) settle and take the pointer off the last button clicked: a
+  // half-faded text or a hover colour is not what a reader sees at rest.
+  await page.mouse.move(0, 0);
   await page.waitForTimeout(400);
   const found = await axeViolations(page, include);
   const shown = await Promise.all(
