@@ -193,7 +193,7 @@ export const RuleBuilder = ({
             </SingleSelect>
           </Field.Root>
         </Box>
-        <Box flex="1" minWidth="150px">
+        <Box flex="2" minWidth="150px">
           {!FLAG_OPERATORS.includes(row.operator) && (
             <RuleValueInput
               field={row.field}

@@ -47,9 +47,11 @@ const fromDate = (date: Date | undefined) =>
       ].join('-')
     : '';
 
-/** "Germany (DE)": the name an editor knows and the code the rule holds. */
+/** "Germany (DE)": the name an editor knows and the code the rule holds, when they differ. */
 const optionText = (known: KnownValue) =>
-  known.label === known.value ? known.value : `${known.label} (${known.value})`;
+  known.label.toLowerCase() === known.value.toLowerCase()
+    ? known.label
+    : `${known.label} (${known.value})`;
 
 export const RuleValueInput = ({
   field,

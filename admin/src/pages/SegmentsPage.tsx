@@ -214,7 +214,8 @@ const SegmentEditor = ({
     rule !== null &&
     !Array.isArray(rule) &&
     Object.keys(rule).length === 0;
-  const countsTraits = used.some((field) => field.startsWith('traits.'));
+  // Read from the rule itself: a JSON-only rule (no tree) may count traits too.
+  const countsTraits = ruleText.includes('"traits":');
   const isFailure = (value: unknown): value is ApiFailure =>
     typeof value === 'object' && value !== null && 'message' in value;
 
