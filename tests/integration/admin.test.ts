@@ -33,6 +33,7 @@ const as = (who: keyof typeof tokens) => ({
       .put(url)
       .set('Authorization', `Bearer ${tokens[who]}`)
       .send(body ?? {}),
+  delete: (url: string) => api().delete(url).set('Authorization', `Bearer ${tokens[who]}`),
 });
 const admin = as('admin');
 
@@ -95,7 +96,7 @@ const slugsOf = (asset: EditorAsset) =>
   Object.fromEntries(asset.slots.map((s) => [s.key, s.candidates.map((c) => c.slug)]));
 
 describe('permissions', () => {
-  const routes: Array<[method: 'get' | 'post' | 'put', path: string, action: string]> = [
+  const routes: Array<[method: 'get' | 'post' | 'put' | 'delete', path: string, action: string]> = [
     ['get', '/mosaic/taxonomy', 'read'],
     ['get', '/mosaic/assets', 'read'],
     ['get', '/mosaic/assets/{home}', 'read'],
@@ -110,6 +111,9 @@ describe('permissions', () => {
     ['post', '/mosaic/rules/test', 'read'],
     ['post', '/mosaic/segments', 'edit'],
     ['put', '/mosaic/segments/{twitter}', 'edit'],
+    ['post', '/mosaic/segments/{twitter}/duplicate', 'edit'],
+    ['get', '/mosaic/segments/{twitter}/where-used', 'read'],
+    ['delete', '/mosaic/segments/{twitter}', 'edit'],
     ['get', '/mosaic/where-used/{signature}', 'read'],
     ['get', '/mosaic/settings', 'settings'],
     ['put', '/mosaic/settings', 'settings'],
