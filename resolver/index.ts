@@ -14,32 +14,37 @@ import {
   VISITOR_HEADER,
   VISITOR_ID_PATTERN,
 } from '../contracts/wire';
-import {
-  resolveAsset,
-  type CompiledAsset,
-  type ExperimentAssignment,
-} from '../server/src/core/assembly';
+import { resolveAsset, type CompiledAsset } from '../server/src/core/assembly';
 import { buildContext } from '../server/src/core/context';
-import { assemblyVariant, renderAssembly, type DeliveredChunk } from '../server/src/core/delivery';
-import { compileManifest, type CompiledManifest, type Manifest } from '../server/src/core/manifest';
+import { assemblyVariant, renderAssembly } from '../server/src/core/delivery';
+import { compileManifest, type CompiledManifest } from '../server/src/core/manifest';
 import { choosePersona, inferPersona } from '../server/src/core/profile';
 import { parseDeliveryQuery } from '../server/src/core/query';
 import {
   readsProfile,
   summaryKey,
   verifySummary as verifyToken,
-  SUMMARY_COOKIE,
-  SUMMARY_HEADER,
-  type ProfileSummary,
+  SUMMARY_COOKIE as SUMMARY_COOKIE_NAME,
+  SUMMARY_HEADER as SUMMARY_HEADER_NAME,
   type SummaryKey,
-  type SummaryRejection,
 } from '../server/src/core/summary';
-import { FORMATS, type Context, type Format } from '../server/src/core/types';
+import { FORMATS } from '../server/src/core/types';
+import type {
+  Context,
+  DeliveredChunk,
+  ExperimentAssignment,
+  Format,
+  Manifest,
+  ProfileSummary,
+  SummaryRejection,
+} from './wire-types';
 
-export type { Manifest } from '../server/src/core/manifest';
-export type { Context, Format } from '../server/src/core/types';
-export type { ProfileSummary, SummaryRejection } from '../server/src/core/summary';
-export { SUMMARY_COOKIE, SUMMARY_HEADER } from '../server/src/core/summary';
+// The public types are written out without zod (wire-types.ts), held equal to the contracts.
+export type * from './wire-types';
+
+/** Where a frontend hands a profile summary to the resolver: this header, else this cookie. */
+export const SUMMARY_HEADER: 'X-Mosaic-Summary' = SUMMARY_HEADER_NAME;
+export const SUMMARY_COOKIE: 'mosaic_summary' = SUMMARY_COOKIE_NAME;
 
 export interface ResolveOptions {
   /** `json` (blocks, the default), `html`, `markdown` or `text`. */
