@@ -13,18 +13,10 @@ const path = require('path');
 const { URLSearchParams } = require('url');
 const zlib = require('zlib');
 
-const {
-  ROOT,
-  fmt,
-  load,
-  machine,
-  recordSection,
-  summarize,
-  table,
-  timestamp,
-} = require('./lib/measure');
+const { ROOT, fmt, load, machine, summarize, table, timestamp } = require('./lib/measure');
 const { ASSET_SLUG, createGrower, seedPage } = require('./lib/library');
 const { REQUESTS, bootPlayground, removeDatabase } = require('./lib/resolution');
+const { writeSection } = require('./lib/section');
 
 const DB_FILE = path.join(ROOT, 'playground', '.tmp', 'bench-resolver.db');
 
@@ -200,7 +192,7 @@ ${table(
 
 The manifest holds what published assets offer, not the library: the 950 chunks no asset offers are not in it.
 `;
-    await recordSection(
+    await writeSection(
       path.join(ROOT, 'bench', 'RESULTS.md'),
       'Resolver: in process vs HTTP',
       body
