@@ -7,17 +7,44 @@
  * match here — and an app's own rule operators and output formats. Zero dependencies; Web-standard
  * APIs only (`fetch`, `TextEncoder`, `Intl`).
  */
-import { VISITOR_COOKIE, VISITOR_HEADER, VISITOR_ID_PATTERN } from '../contracts/wire';
-import { resolveAsset, type ExperimentAssignment } from '../server/src/core/assembly';
+import {
+  CONSENT_COOKIE,
+  CONSENT_HEADER,
+  VISITOR_COOKIE,
+  VISITOR_HEADER,
+  VISITOR_ID_PATTERN,
+} from '../contracts/wire';
+import { resolveAsset, type CompiledAsset } from '../server/src/core/assembly';
 import { buildContext } from '../server/src/core/context';
-import { assemblyVariant, renderAssembly, type DeliveredChunk } from '../server/src/core/delivery';
-import { compileManifest, type CompiledManifest, type Manifest } from '../server/src/core/manifest';
+import { assemblyVariant, renderAssembly } from '../server/src/core/delivery';
+import { compileManifest, type CompiledManifest } from '../server/src/core/manifest';
 import { choosePersona, inferPersona } from '../server/src/core/profile';
 import { parseDeliveryQuery } from '../server/src/core/query';
-import { FORMATS, type Context, type Format } from '../server/src/core/types';
+import {
+  readsProfile,
+  summaryKey,
+  verifySummary as verifyToken,
+  SUMMARY_COOKIE as SUMMARY_COOKIE_NAME,
+  SUMMARY_HEADER as SUMMARY_HEADER_NAME,
+  type SummaryKey,
+} from '../server/src/core/summary';
+import { FORMATS } from '../server/src/core/types';
+import type {
+  Context,
+  DeliveredChunk,
+  ExperimentAssignment,
+  Format,
+  Manifest,
+  ProfileSummary,
+  SummaryRejection,
+} from './wire-types';
 
-export type { Manifest } from '../server/src/core/manifest';
-export type { Context, Format } from '../server/src/core/types';
+// The public types are written out without zod (wire-types.ts), held equal to the contracts.
+export type * from './wire-types';
+
+/** Where a frontend hands a profile summary to the resolver: this header, else this cookie. */
+export const SUMMARY_HEADER: 'X-Mosaic-Summary' = SUMMARY_HEADER_NAME;
+export const SUMMARY_COOKIE: 'mosaic_summary' = SUMMARY_COOKIE_NAME;
 
 export interface ResolveOptions {
   /** `json` (blocks, the default), `html`, `markdown` or `text`. */
@@ -30,6 +57,11 @@ export interface ResolveOptions {
   visitorId?: string | null;
   /** The instant schedules and time rules are read at (default: now). */
   now?: Date | number;
+  /**
+   * A verified profile summary (`verifySummary` / `readSummary`): its persona, affinities and
+   * profile segments stand in for the stored profile. Anything else is refused.
+   */
+  summary?: ProfileSummary | null;
 }
 
 export interface ResolvedAsset {
@@ -56,7 +88,14 @@ export interface ResolverRequest {
   query?: Record<string, string | undefined> | URLSearchParams;
   headers?: Record<string, string | undefined> | Headers;
   now?: Date;
+  /** A verified profile summary for this reader (see `ResolveOptions.summary`). */
+  summary?: ProfileSummary | null;
 }
+
+/** A summary checked, or why it was not taken. */
+export type SummaryVerdict =
+  | { ok: true; summary: ProfileSummary }
+  | { ok: false; reason: SummaryRejection | 'no-key' };
 
 /** Bad input (an unknown locale or format, a malformed parameter) or an unusable manifest. */
 export class ResolverError extends Error {
@@ -76,11 +115,40 @@ export interface Resolver {
   resolve(slug: string, context?: Context, options?: ResolveOptions): ResolvedAsset | null;
   /** The same for a request, read as GET /api/mosaic/assets/:slug reads it. */
   resolveRequest(slug: string, request: ResolverRequest): ResolvedAsset | null;
+  /**
+   * Verifies a profile summary token (GET /api/mosaic/profile/summary) for the reader with this
+   * visitor id and consent: signature, expiry, the visitor it was issued to, consent.
+   */
+  verifySummary(
+    token: string,
+    reader: { visitorId: string | null; consent?: boolean; now?: Date | number }
+  ): Promise<SummaryVerdict>;
+  /**
+   * The request's summary (the X-Mosaic-Summary header, else the mosaic_summary cookie) verified
+   * against its visitor id and consent: null when it carries none.
+   */
+  readSummary(request: ResolverRequest): Promise<SummaryVerdict | null>;
+  /** `resolveRequest` with the request's summary when it carries a valid one (else without). */
+  resolveWithSummary(
+    slug: string,
+    request: ResolverRequest
+  ): Promise<(ResolvedAsset & { summary: SummaryVerdict | null }) | null>;
   /** Asks the server for a newer manifest (ETag); true if one was taken. */
   refresh(): Promise<boolean>;
   /** Stops polling. */
   close(): void;
 }
+
+export interface ResolverOptions {
+  /**
+   * The secret(s) the server signs profile summaries with (its `profileSummary.secret`; several
+   * while rotating). Without one, no summary is taken: profile rules are decided without a profile.
+   */
+  summaryKey?: string | string[];
+}
+
+const secretsOf = (key: string | string[] | undefined) =>
+  key === undefined ? [] : Array.isArray(key) ? key : [key];
 
 export interface ResolverSource {
   /** The Strapi server, e.g. `https://cms.example.com`. */
@@ -89,6 +157,8 @@ export interface ResolverSource {
   token?: string;
   /** How often to ask for a newer manifest, in ms (0: only on `refresh()`). Default 2000. */
   pollMs?: number;
+  /** The secret(s) the server signs profile summaries with (its `profileSummary.secret`). */
+  summaryKey?: string | string[];
   /** Called when a poll fails; the resolver keeps the manifest it has. */
   onError?: (error: unknown) => void;
   fetch?: typeof fetch;
@@ -111,9 +181,39 @@ const MAX_RENDERINGS = 1000;
  * equal bodies, so each variant is rendered once and its (frozen) data served to all its readers,
  * as the server does; a body holding a reader's own merge values is rendered for them alone.
  */
-function resolverOf(initial: CompiledManifest) {
-  let current = initial;
+function resolverOf(initial: CompiledManifest, secrets: string[]) {
+  let current = decidedBySummary(initial);
   const renderings = new Map<string, ResolvedAsset['data']>();
+  /** Only summaries this resolver verified are taken: a plain object with the shape is not. */
+  const verified = new WeakSet<ProfileSummary>();
+  let keys: Promise<SummaryKey[]> | null = null;
+
+  async function verifySummary(
+    token: string,
+    reader: { visitorId: string | null; consent?: boolean; now?: Date | number }
+  ): Promise<SummaryVerdict> {
+    if (!secrets.length) return { ok: false, reason: 'no-key' };
+    keys ??= Promise.all(secrets.map(summaryKey));
+    const now = reader.now === undefined ? Date.now() : Number(reader.now);
+    const verdict = await verifyToken(token, await keys, {
+      visitorId: reader.visitorId,
+      consent: reader.consent,
+      now: Math.floor(now / 1000),
+    });
+    if (verdict.ok) verified.add(verdict.summary);
+    return verdict;
+  }
+
+  async function readSummary(request: ResolverRequest): Promise<SummaryVerdict | null> {
+    const headers = lowerCased(request.headers);
+    const token = headers[SUMMARY_HEADER.toLowerCase()] || cookieOf(headers, SUMMARY_COOKIE);
+    if (!token) return null;
+    return verifySummary(token, {
+      visitorId: visitorIdOf(headers),
+      consent: consentOf(headers),
+      now: request.now,
+    });
+  }
 
   function resolve(slug: string, context: Context = {}, options: ResolveOptions = {}) {
     const { settings } = current;
@@ -133,8 +233,21 @@ function resolverOf(initial: CompiledManifest) {
     const asset = current.assets.get(locale ?? '')?.get(slug);
     if (!asset) return null;
 
+    const summary = options.summary ?? null;
+    if (summary && !verified.has(summary)) {
+      throw new ResolverError(
+        'A profile summary must come from this resolver’s verifySummary() or readSummary()'
+      );
+    }
     const ctx: Context = { ...context };
     delete ctx.persona;
+    if (summary) {
+      // The server's conclusions stand in for the stored profile, which is not here.
+      delete ctx.traits;
+      delete ctx.events;
+      delete ctx.visitor;
+      ctx.affinity = summary.affinity;
+    }
     // A crawler is served as an anonymous reader, unless the server tracks crawlers.
     const visitorId =
       ctx.device?.type === 'bot' && !settings.botsTracked ? null : (options.visitorId ?? null);
@@ -150,14 +263,25 @@ function resolverOf(initial: CompiledManifest) {
         warnings.push(`Unknown persona '${requested}': resolved without a persona`);
       } else param = requested;
     }
-    const trait = typeof ctx.traits?.persona === 'string' ? ctx.traits.persona : null;
-    const affinity = ctx.affinity ? inferPersona(ctx.affinity, settings.personaThreshold) : null;
+    const trait = summary
+      ? summary.persona
+      : typeof ctx.traits?.persona === 'string'
+        ? ctx.traits.persona
+        : null;
+    const affinity =
+      !summary && ctx.affinity ? inferPersona(ctx.affinity, settings.personaThreshold) : null;
     const { persona } = choosePersona({ param, trait, affinity }, current.personas);
     if (persona) ctx.persona = persona;
     if (locale) ctx.locale = locale;
 
     const now = options.now === undefined ? Date.now() : Number(options.now);
-    const resolution = resolveAsset(asset, ctx, now, visitorId, false);
+    deciding = summary ? new Set(summary.segments) : null;
+    let resolution;
+    try {
+      resolution = resolveAsset(asset, ctx, now, visitorId, false);
+    } finally {
+      deciding = null;
+    }
     const { key, readerValues } = assemblyVariant(asset, resolution, format, ctx);
     const meta: ResolvedAsset['meta'] = {
       persona,
@@ -185,7 +309,7 @@ function resolverOf(initial: CompiledManifest) {
     return { data, meta };
   }
 
-  function resolveRequest(slug: string, request: ResolverRequest) {
+  function resolveRequest(slug: string, request: ResolverRequest): ResolvedAsset | null {
     const headers = lowerCased(request.headers);
     const parsed = parseDeliveryQuery(plain(request.query));
     if (!parsed.ok) throw new ResolverError(parsed.issues.map((i) => i.message).join('; '));
@@ -201,20 +325,63 @@ function resolverOf(initial: CompiledManifest) {
       persona,
       visitorId: visitorIdOf(headers),
       now,
+      summary: request.summary,
     });
+  }
+
+  async function resolveWithSummary(slug: string, request: ResolverRequest) {
+    const verdict = await readSummary(request);
+    const summary = verdict?.ok ? verdict.summary : null;
+    const answer = resolveRequest(slug, { ...request, summary });
+    return answer && { ...answer, summary: verdict };
   }
 
   return {
     resolve,
     resolveRequest,
+    verifySummary,
+    readSummary,
+    resolveWithSummary,
     get version() {
       return current.version;
     },
     replace(next: CompiledManifest) {
-      current = next;
+      current = decidedBySummary(next);
       renderings.clear();
     },
   };
+}
+
+/**
+ * The profile segments a summary decides while a resolve runs (resolves are synchronous, so one
+ * slot serves every resolver); null: no summary, the rules read the context as given.
+ */
+let deciding: Set<string> | null = null;
+
+/**
+ * Makes every segment whose rule reads the profile (the visitor, traits, affinity, events) answer
+ * from the summary being used, when there is one: the server decided it with the profile.
+ */
+function decidedBySummary(manifest: CompiledManifest): CompiledManifest {
+  const done = new Set<unknown>();
+  const visit = (asset: CompiledAsset) => {
+    if (!done.has(asset.segments)) {
+      done.add(asset.segments);
+      for (const [slug, segment] of asset.segments) {
+        if (!readsProfile(segment.rule)) continue;
+        const { test, fields } = segment.rule;
+        asset.segments.set(slug, {
+          ...segment,
+          rule: { fields, test: (ctx, now) => (deciding ? deciding.has(slug) : test(ctx, now)) },
+        });
+      }
+    }
+    for (const slot of asset.slots) {
+      for (const c of slot.candidates) if (c.kind === 'asset' && c.asset) visit(c.asset);
+    }
+  };
+  for (const bySlug of manifest.assets.values()) for (const asset of bySlug.values()) visit(asset);
+  return manifest;
 }
 
 function plain(query: ResolverRequest['query']): Record<string, string | undefined> {
@@ -238,15 +405,34 @@ function lowerCased(headers: ResolverRequest['headers']): Record<string, string 
   return out;
 }
 
-/** The visitor id as the server reads it: the header, else the cookie; a malformed one refused. */
-function visitorIdOf(headers: Record<string, string | undefined>): string | null {
-  let id = headers[VISITOR_HEADER.toLowerCase()];
-  if (!id) {
-    for (const part of (headers.cookie ?? '').split(';')) {
-      const [name, ...value] = part.trim().split('=');
-      if (name === VISITOR_COOKIE) id = decodeURIComponent(value.join('='));
+function cookieOf(headers: Record<string, string | undefined>, cookie: string) {
+  let found: string | undefined;
+  for (const part of (headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === cookie) {
+      try {
+        found = decodeURIComponent(value.join('='));
+      } catch {
+        found = value.join('=');
+      }
     }
   }
+  return found;
+}
+
+/** The consent signal as the server reads it (undefined: none, or one it would refuse). */
+function consentOf(headers: Record<string, string | undefined>): boolean | undefined {
+  const value = (headers[CONSENT_HEADER.toLowerCase()] || cookieOf(headers, CONSENT_COOKIE) || '')
+    .trim()
+    .toLowerCase();
+  if (['granted', 'true', '1', 'yes'].includes(value)) return true;
+  if (['denied', 'false', '0', 'no'].includes(value)) return false;
+  return undefined;
+}
+
+/** The visitor id as the server reads it: the header, else the cookie; a malformed one refused. */
+function visitorIdOf(headers: Record<string, string | undefined>): string | null {
+  const id = headers[VISITOR_HEADER.toLowerCase()] || cookieOf(headers, VISITOR_COOKIE);
   if (!id) return null;
   if (!VISITOR_ID_PATTERN.test(id)) {
     throw new ResolverError(
@@ -268,14 +454,20 @@ function compiled(manifest: Manifest): CompiledManifest {
  * A resolver over `manifest` (the `data` of GET /api/mosaic/manifest), or, given the server's
  * `url` and a `token`, one that fetches the manifest and keeps it fresh by ETag polling.
  */
-export function createResolver(manifest: Manifest): Resolver;
+export function createResolver(manifest: Manifest, options?: ResolverOptions): Resolver;
 export function createResolver(source: ResolverSource): Promise<Resolver>;
-export function createResolver(input: Manifest | ResolverSource): Resolver | Promise<Resolver> {
+export function createResolver(
+  input: Manifest | ResolverSource,
+  options: ResolverOptions = {}
+): Resolver | Promise<Resolver> {
   if ('schema' in input) {
-    const inner = resolverOf(compiled(input));
+    const inner = resolverOf(compiled(input), secretsOf(options.summaryKey));
     return {
       resolve: inner.resolve,
       resolveRequest: inner.resolveRequest,
+      verifySummary: inner.verifySummary,
+      readSummary: inner.readSummary,
+      resolveWithSummary: inner.resolveWithSummary,
       get version() {
         return inner.version;
       },
@@ -309,7 +501,7 @@ async function connect(source: ResolverSource): Promise<Resolver> {
   }
 
   const first = await load();
-  const inner = resolverOf(compiled(first!));
+  const inner = resolverOf(compiled(first!), secretsOf(source.summaryKey));
   let refreshing: Promise<boolean> | null = null;
   const refresh = () =>
     (refreshing ??= load()
@@ -332,6 +524,9 @@ async function connect(source: ResolverSource): Promise<Resolver> {
   return {
     resolve: inner.resolve,
     resolveRequest: inner.resolveRequest,
+    verifySummary: inner.verifySummary,
+    readSummary: inner.readSummary,
+    resolveWithSummary: inner.resolveWithSummary,
     get version() {
       return inner.version;
     },

@@ -2,14 +2,29 @@
  * Runs before every page: once the visitor has consented and has no visitor id yet, gives them
  * one (made by the client, so it has the form Mosaic expects), both on the response and on the
  * request being rendered, so the very first page after consent is already resolved for them. It
- * also lets the Strapi admin, and only it, show the site in its preview iframe.
+ * also lets the Strapi admin, and only it, show the site in its preview iframe. In edge mode
+ * (`MOSAIC_RESOLVE=edge`, lib/edge.ts) it resolves the home page itself and hands it to the page.
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { createMosaicClient } from 'strapi-mosaic-client';
+import { SUMMARY_COOKIE } from 'strapi-mosaic-resolver';
 
+import { edgeMode, edgeResolver, encodeResolved, freshSummary, RESOLVED_HEADER } from './lib/edge';
 import { CONSENT_COOKIE, VISITOR_COOKIE, strapiUrl } from './lib/settings';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/** The home page's parameters (app/page.tsx passes the same on to Strapi). */
+const PASSED_ON = [
+  'persona',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'ref',
+  'tz',
+];
 
 function newVisitorId(request: NextRequest): string | undefined {
   if (request.cookies.get(CONSENT_COOKIE)?.value !== 'granted') return undefined;
@@ -27,9 +42,38 @@ function newVisitorId(request: NextRequest): string | undefined {
   return created;
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const created = newVisitorId(request);
   if (created) request.cookies.set(VISITOR_COOKIE, created);
+  // Only this proxy may hand the page a resolved asset: a reader's own header is dropped.
+  request.headers.delete(RESOLVED_HEADER);
+  let summary: { token: string; maxAge: number } | null = null;
+  let resolvedAtEdge = false;
+  if (edgeMode() && request.nextUrl.pathname === '/') {
+    summary = await freshSummary(request.headers, request.cookies);
+    if (summary) request.cookies.set(SUMMARY_COOKIE, summary.token);
+    // The parameters the page passes on in server mode, as GET /api/mosaic/assets/home reads them.
+    const query = new URLSearchParams({ format: 'json' });
+    for (const name of PASSED_ON) {
+      const value = request.nextUrl.searchParams.get(name);
+      if (value) query.set(name, value);
+    }
+    try {
+      const resolver = await edgeResolver();
+      const resolved = await resolver.resolveWithSummary('home', {
+        query,
+        headers: request.headers,
+      });
+      if (resolved) {
+        const { data, meta } = resolved;
+        request.headers.set(RESOLVED_HEADER, encodeResolved({ data, meta }));
+        resolvedAtEdge = true;
+      }
+    } catch (error) {
+      // No manifest yet, or a parameter the resolver refuses: the page asks Strapi, as it would.
+      console.error('Mosaic edge resolution failed; the page resolves on the server:', error);
+    }
+  }
   const response = NextResponse.next({ request: { headers: request.headers } });
   if (created) {
     response.cookies.set(VISITOR_COOKIE, created, {
@@ -38,6 +82,16 @@ export function proxy(request: NextRequest) {
       sameSite: 'lax',
     });
   }
+  if (summary) {
+    response.cookies.set(SUMMARY_COOKIE, summary.token, {
+      path: '/',
+      maxAge: summary.maxAge,
+      sameSite: 'lax',
+      httpOnly: true,
+    });
+  }
+  // Says where the page was resolved (the site's browser test and benchmark read it).
+  if (resolvedAtEdge) response.headers.set('X-Mosaic-Resolution', 'edge');
   response.headers.set('Content-Security-Policy', `frame-ancestors 'self' ${strapiUrl()}`);
   return response;
 }

@@ -39,6 +39,10 @@ module.exports = ({ env }) => ({
           ? { perAddress: env.int('MOSAIC_RATE_LIMIT_PER_ADDRESS') }
           : {}),
       },
+      // Profile summaries for resolvers at the edge: the site's edge mode shares this secret.
+      ...(env('MOSAIC_SUMMARY_SECRET')
+        ? { profileSummary: { secret: env('MOSAIC_SUMMARY_SECRET') } }
+        : {}),
       // The chunks' `seeAlso` relation (src/extensions/mosaic) is served with these fields.
       extraFields: { chunk: { populate: { seeAlso: { fields: ['slug', 'title'] } } } },
     },

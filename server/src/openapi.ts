@@ -208,6 +208,37 @@ const paths = {
       },
     },
   },
+  '/mosaic/profile/summary': {
+    get: {
+      tags: TAGS,
+      summary: "A consenting visitor's signed profile summary, for a resolver at the edge",
+      description:
+        'Persona, strongest affinities and profile segments (no trait value, no event), signed with HMAC-SHA-256 under profileSummary.secret, expiring (15 minutes by default). Refused without consent, and for a visitor without a profile (never seen, or erased).',
+      operationId: 'mosaicGetProfileSummary',
+      parameters: [...VISITOR_HEADERS],
+      responses: {
+        200: json(
+          {
+            type: 'object',
+            properties: {
+              data: {
+                type: 'object',
+                properties: {
+                  token: { type: 'string' },
+                  summary: { type: 'object' },
+                  expiresAt: { type: 'string', format: 'date-time' },
+                },
+              },
+            },
+          },
+          'The token (to verify at the edge) and its payload'
+        ),
+        400: error('No visitor id, or a malformed one'),
+        403: error('No consent, or a crawler'),
+        404: error('No profile for this visitor (never seen, or erased)'),
+      },
+    },
+  },
   '/mosaic/events': {
     post: {
       tags: TAGS,

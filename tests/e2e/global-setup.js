@@ -22,6 +22,8 @@ module.exports = async () => {
     process.env.PREVIEW_SECRET ??= crypto.randomBytes(18).toString('base64url');
     buildSite();
   }
+  // Strapi signs profile summaries with it; the site's edge mode verifies them (site-edge.test.ts).
+  process.env.MOSAIC_SUMMARY_SECRET ??= crypto.randomBytes(24).toString('base64url');
   if (!process.env.MOSAIC_E2E_URL) {
     const server = await startPlayground();
     globalThis.__MOSAIC_E2E__ = server;

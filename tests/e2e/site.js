@@ -27,7 +27,8 @@ function buildSite() {
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
 }
 
-async function startSite({ port, strapiUrl }) {
+/** `env`: more of the site's settings (e.g. `MOSAIC_RESOLVE: 'edge'`, see examples/next/lib/edge.ts). */
+async function startSite({ port, strapiUrl, env: extra = {} }) {
   const url = `http://127.0.0.1:${port}`;
   const output = [];
   const child = spawn(
@@ -35,7 +36,7 @@ async function startSite({ port, strapiUrl }) {
     [nextBin, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
     {
       cwd: siteDir,
-      env: { ...env(), NODE_ENV: 'production', STRAPI_URL: strapiUrl },
+      env: { ...env(), NODE_ENV: 'production', STRAPI_URL: strapiUrl, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     }
   );

@@ -85,3 +85,71 @@ console.log(JSON.stringify(${resolve}));`
   expect(cjs.data.slots[0].chunks[0].slug).toBe('hero-developer');
   expect(JSON.parse(run('esm.mjs'))).toEqual(cjs);
 });
+
+test('types a TypeScript consumer that has no zod: real types, no `any`', () => {
+  const consumer = `import {
+  createResolver,
+  SUMMARY_HEADER,
+  type Context,
+  type Manifest,
+  type ProfileSummary,
+  type ResolvedAsset,
+} from 'strapi-mosaic-resolver';
+
+declare const manifest: Manifest;
+const resolver = createResolver(manifest, { summaryKey: 'a-secret-of-at-least-32-characters!' });
+const context: Context = { geo: { country: 'DE' }, device: { type: 'mobile' } };
+const answer: ResolvedAsset | null = resolver.resolve('home', context, { format: 'html' });
+const persona: string | null = answer ? answer.meta.persona : null;
+const header: 'X-Mosaic-Summary' = SUMMARY_HEADER;
+export async function edge(request: Request) {
+  const verdict = await resolver.readSummary({ headers: request.headers });
+  const summary: ProfileSummary | null = verdict?.ok ? verdict.summary : null;
+  return [persona, header, summary?.segments.join(','), manifest.settings.defaultLocale];
+}
+// Each of these is a type error only if the types are real (not \`any\`):
+// @ts-expect-error a device type is one of four
+const wrongDevice: Context = { device: { type: 'fridge' } };
+// @ts-expect-error a manifest's schema is 1
+const wrongSchema: Manifest['schema'] = 2;
+// @ts-expect-error the persona is a string or null
+const wrongPersona: number = answer!.meta.persona;
+// @ts-expect-error a summary's segments are strings
+const wrongSegments: number[] = ({} as ProfileSummary).segments;
+// @ts-expect-error no such format
+resolver.resolve('home', {}, { format: 'pdf' });
+export { wrongDevice, wrongSchema, wrongPersona, wrongSegments };
+`;
+  fs.writeFileSync(path.join(app, 'consumer.ts'), consumer);
+  fs.writeFileSync(path.join(app, 'consumer.mts'), consumer);
+  const tsc = require.resolve('typescript/bin/tsc');
+  for (const [file, module, resolution] of [
+    ['consumer.ts', 'commonjs', 'node10'],
+    ['consumer.mts', 'nodenext', 'nodenext'],
+  ]) {
+    const config = `tsconfig.${module}.json`;
+    fs.writeFileSync(
+      path.join(app, config),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'ES2022',
+          module,
+          moduleResolution: resolution,
+          lib: ['ES2022', 'DOM'],
+          types: [],
+        },
+        files: [file],
+      })
+    );
+    // No zod anywhere this consumer can see: it would fail to resolve and make types `any`.
+    expect(fs.existsSync(path.join(app, 'node_modules/zod'))).toBe(false);
+    try {
+      execFileSync(process.execPath, [tsc, '-p', config], { cwd: app, encoding: 'utf8' });
+    } catch (error) {
+      throw new Error(`tsc ${file}:\n${(error as { stdout: string }).stdout}`);
+    }
+  }
+});

@@ -13,6 +13,7 @@ import { errorResponse } from '../../contracts/common';
 import { getChunkResponse, resolveAssetResponse } from '../../contracts/delivery';
 import { getInsightsResponse, promoteVariantResponse } from '../../contracts/insights';
 import { getManifestResponse } from '../../contracts/manifest';
+import { getProfileSummaryResponse } from '../../contracts/summary';
 import {
   eraseProfileResponse,
   exportProfileResponse,
@@ -45,6 +46,7 @@ const ROUTES = [
   route('GET', '/api/mosaic/profiles/:visitorId', exportProfileResponse),
   route('DELETE', '/api/mosaic/profiles/:visitorId', eraseProfileResponse),
   route('GET', '/api/mosaic/manifest', getManifestResponse),
+  route('GET', '/api/mosaic/profile/summary', getProfileSummaryResponse),
   route('GET', '/mosaic/taxonomy', adminResponses.taxonomy),
   route('GET', '/mosaic/assets', adminResponses.listAssets),
   route('GET', '/mosaic/assets/:documentId', adminResponses.getAsset),

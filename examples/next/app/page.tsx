@@ -3,10 +3,12 @@
  * (it depends on their cookies, so Next serves it `private, no-store`). `?persona=` and the UTM
  * parameters are passed on, so the demo's links work here as on the API.
  */
+import { headers } from 'next/headers';
 import Link from 'next/link';
-import type { DeliveryContext } from 'strapi-mosaic-client';
+import type { DeliveryContext, ResolveAsset } from 'strapi-mosaic-client';
 
 import { Assembly } from '../components/Assembly';
+import { decodeResolved, edgeMode, RESOLVED_HEADER } from '../lib/edge';
 import { mosaicForRequest } from '../lib/mosaic';
 
 const CONTEXT_PARAMS = [
@@ -25,14 +27,11 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 
 export default async function Home({ searchParams }: { searchParams: Search }) {
   const search = await searchParams;
-  const context: DeliveryContext = {};
-  for (const name of CONTEXT_PARAMS) if (one(search[name])) context[name] = one(search[name]);
-  const { mosaic } = await mosaicForRequest();
-  const resolved = await mosaic.asset('home', {
-    format: 'json',
-    persona: one(search.persona),
-    context,
-  });
+  // Edge mode: the proxy resolved the page already (lib/edge.ts); no request to Strapi here.
+  const handed = edgeMode() ? (await headers()).get(RESOLVED_HEADER) : null;
+  const resolved = handed
+    ? decodeResolved<ResolveAsset.Response>(handed)
+    : await resolveOnServer(search);
   return (
     <main>
       <Assembly resolved={resolved} />
@@ -42,4 +41,12 @@ export default async function Home({ searchParams }: { searchParams: Search }) {
       </p>
     </main>
   );
+}
+
+/** Server mode: Strapi resolves the page for this reader (their cookies and headers forwarded). */
+async function resolveOnServer(search: Awaited<Search>) {
+  const context: DeliveryContext = {};
+  for (const name of CONTEXT_PARAMS) if (one(search[name])) context[name] = one(search[name]);
+  const { mosaic } = await mosaicForRequest();
+  return mosaic.asset('home', { format: 'json', persona: one(search.persona), context });
 }

@@ -191,6 +191,7 @@ async function grantPublicDelivery(strapi) {
     'plugin::mosaic.delivery.asset',
     'plugin::mosaic.delivery.chunk',
     'plugin::mosaic.tracking.events',
+    'plugin::mosaic.summary.issue',
   ];
   for (const action of actions) {
     const permissions = strapi.db.query('plugin::users-permissions.permission');

@@ -111,6 +111,18 @@ export const configSchema = z
       .partial()
       .strict()
       .optional(),
+    /**
+     * Signed profile summaries for resolvers at the edge (GET /api/mosaic/profile/summary). `secret`
+     * (32+ characters, from an env variable) is shared with the resolver (`summaryKey`); unset, one
+     * is derived from the visitor secret, which only the server knows. `ttlSeconds`: default 900.
+     */
+    profileSummary: z
+      .object({
+        secret: z.string().min(32).optional(),
+        ttlSeconds: z.number().int().min(30).max(3600).optional(),
+      })
+      .strict()
+      .optional(),
     affinity: z
       .object({
         /** Days for an interaction's weight to halve. */

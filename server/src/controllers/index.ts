@@ -4,6 +4,7 @@ import editor from './editor';
 import insights from './insights';
 import manifest from './manifest';
 import preview from './preview';
+import summary from './summary';
 import tracking from './tracking';
 
-export default { admin, delivery, editor, insights, manifest, preview, tracking };
+export default { admin, delivery, editor, insights, manifest, preview, tracking, summary };

@@ -96,6 +96,13 @@ export default {
       // For standalone resolvers: granted to no role by default, so an API token's.
       { method: 'GET', path: '/manifest', handler: 'manifest.read', config: { policies: [] } },
       { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted() },
+      // A consenting visitor's signed profile summary, for resolvers at the edge (public, as delivery).
+      {
+        method: 'GET',
+        path: '/profile/summary',
+        handler: 'summary.issue',
+        config: { policies: [] },
+      },
       // The visitor id in the X-Mosaic-Visitor header: kept out of URLs, and so out of logs.
       { method: 'GET', path: '/profile', handler: 'tracking.exportProfile', config: trusted() },
       { method: 'DELETE', path: '/profile', handler: 'tracking.eraseProfile', config: trusted() },

@@ -14,6 +14,7 @@ import rateLimit from './rate-limit';
 import redis from './redis';
 import rules from './rules';
 import settings from './settings';
+import summary from './summary';
 import tracking from './tracking';
 
 export default {
@@ -34,4 +35,5 @@ export default {
   rules,
   settings,
   tracking,
+  summary,
 };
