@@ -19,6 +19,7 @@ export interface Documents {
   create<T = Row>(params: Params): Promise<T>;
   update<T = Row>(params: Params): Promise<T | null>;
   publish(params: Params): Promise<unknown>;
+  delete(params: Params): Promise<unknown>;
 }
 
 export function documents(strapi: Core.Strapi, uid: string): Documents {

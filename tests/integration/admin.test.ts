@@ -33,6 +33,7 @@ const as = (who: keyof typeof tokens) => ({
       .put(url)
       .set('Authorization', `Bearer ${tokens[who]}`)
       .send(body ?? {}),
+  delete: (url: string) => api().delete(url).set('Authorization', `Bearer ${tokens[who]}`),
 });
 const admin = as('admin');
 
@@ -95,13 +96,15 @@ const slugsOf = (asset: EditorAsset) =>
   Object.fromEntries(asset.slots.map((s) => [s.key, s.candidates.map((c) => c.slug)]));
 
 describe('permissions', () => {
-  const routes: Array<[method: 'get' | 'post' | 'put', path: string, action: string]> = [
+  const routes: Array<[method: 'get' | 'post' | 'put' | 'delete', path: string, action: string]> = [
     ['get', '/mosaic/taxonomy', 'read'],
     ['get', '/mosaic/assets', 'read'],
     ['get', '/mosaic/assets/{home}', 'read'],
     ['post', '/mosaic/assets', 'edit'],
     ['put', '/mosaic/assets/{home}', 'edit'],
     ['post', '/mosaic/assets/{home}/publish', 'edit'],
+    ['post', '/mosaic/assets/{home}/copy', 'edit'],
+    ['delete', '/mosaic/assets/{home}', 'edit'],
     ['get', '/mosaic/library', 'read'],
     ['post', '/mosaic/preview', 'preview'],
     ['post', '/mosaic/preview/compare', 'preview'],

@@ -1,22 +1,12 @@
 /** The same asset for several readers at once; slots whose choice differs are highlighted. */
-import {
-  Badge,
-  Checkbox,
-  Flex,
-  Table,
-  Tbody,
-  Td,
-  Th,
-  Thead,
-  Tr,
-  Typography,
-} from '@strapi/design-system';
+import { Checkbox, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useEffect, useState } from 'react';
 
 import type { Compare, GetTaxonomy, PreviewReader } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT } from '../hooks/useT';
 import { Card } from './Card';
+import { ToneBadge } from './TagBadges';
 import { LoadStatus } from './LoadStatus';
 import { chosenTitles } from './PreviewPanel';
 
@@ -145,7 +135,7 @@ export const ComparePanel = ({ asset, locale, taxonomy, version }: Props) => {
                     <Flex gap={2}>
                       <Typography fontWeight="bold">{key}</Typography>
                       {differs && (
-                        <Badge variant="warning">{t('compare.differs', 'differs')}</Badge>
+                        <ToneBadge tone="warning">{t('compare.differs', 'differs')}</ToneBadge>
                       )}
                     </Flex>
                   </Td>

@@ -132,8 +132,11 @@ export const PickerModal = ({
               onValueChange={(value: string) => setType(value as 'chunk' | 'asset')}
             >
               <Tabs.List aria-label={t('picker.type', 'What to add')}>
-                <Tabs.Trigger value="chunk">{t('picker.type.chunk', 'Chunks')}</Tabs.Trigger>
-                <Tabs.Trigger value="asset">
+                {/* One result list serves both tabs: no tab panel for aria-controls to name. */}
+                <Tabs.Trigger value="chunk" aria-controls={undefined}>
+                  {t('picker.type.chunk', 'Chunks')}
+                </Tabs.Trigger>
+                <Tabs.Trigger value="asset" aria-controls={undefined}>
                   {t('picker.type.asset', 'Assets (nested)')}
                 </Tabs.Trigger>
               </Tabs.List>

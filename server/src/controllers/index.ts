@@ -1,4 +1,5 @@
 import admin from './admin';
+import assetActions from './asset-actions';
 import delivery from './delivery';
 import editor from './editor';
 import insights from './insights';
@@ -6,4 +7,13 @@ import manifest from './manifest';
 import preview from './preview';
 import tracking from './tracking';
 
-export default { admin, delivery, editor, insights, manifest, preview, tracking };
+export default {
+  admin,
+  'asset-actions': assetActions,
+  delivery,
+  editor,
+  insights,
+  manifest,
+  preview,
+  tracking,
+};

@@ -1,3 +1,4 @@
+import assetActions from './asset-actions';
 import audience from './audience';
 import cache from './cache';
 import content from './content';
@@ -17,6 +18,7 @@ import settings from './settings';
 import tracking from './tracking';
 
 export default {
+  'asset-actions': assetActions,
   audience,
   cache,
   content,
