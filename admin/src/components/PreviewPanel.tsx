@@ -39,14 +39,6 @@ export const skipReason = (t: Translate, reason: string) =>
     'not-chosen': t('reason.not-chosen', 'eligible, but another candidate won'),
   })[reason] ?? reason;
 
-/** The chosen content of a resolve response, slot by slot, as plain text for side by side. */
-export const chosenTitles = (data: unknown): Record<string, string[]> => {
-  const slots = (data as Resolved['data'] | null)?.slots ?? [];
-  return Object.fromEntries(
-    slots.map((slot) => [slot.key, slot.chunks.map((c) => c.title || c.slug)])
-  );
-};
-
 interface Props {
   asset: string;
   locale: string | null;
