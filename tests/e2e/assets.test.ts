@@ -108,3 +108,26 @@ describe('assets from the asset list', () => {
     await expectGone(row('Renewal email'));
   });
 });
+
+describe('chunks in the Content Manager', () => {
+  it('list title, slug, personas, segments, tags and status, more than 10 a page', async () => {
+    await page.goto(`${URL}/admin/content-manager/collection-types/plugin::mosaic.chunk`);
+    for (const column of ['Title', 'Slug', 'Personas', 'Segments', 'Topic tags']) {
+      await page.getByRole('gridcell', { name: column, exact: true }).first().waitFor();
+    }
+    // The demo's 25 chunks on one page, not 10.
+    await page.getByRole('gridcell', { name: 'Hero for developers' }).first().waitFor();
+    expect(await page.getByRole('row').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: path.join(SHOTS, 'cm-chunks.png') });
+    // The Content Manager's own status column.
+    await page.getByRole('gridcell', { name: 'Published' }).first().waitFor();
+
+    await page.getByRole('gridcell', { name: 'Hero for developers' }).first().click();
+    await page.waitForURL(/plugin::mosaic\.chunk\/[a-z0-9]+/);
+    await page.getByText('Shown only to readers of these personas', { exact: false }).waitFor();
+    const top = async (label: string) =>
+      (await page.getByText(label, { exact: true }).first().boundingBox())?.y ?? Infinity;
+    expect(await top('Personas')).toBeLessThan(await top('Body'));
+    expect(await top('Segments')).toBeLessThan(await top('Body'));
+  });
+});
