@@ -44,6 +44,18 @@ export const createAssetBody = z
   })
   .strict();
 
+/**
+ * POST /mosaic/assets/:documentId/copy?locale=: a new draft asset with the slots of another one
+ * (its version in `locale`). Without a title it is a duplicate ("<title> (copy)"); with one, the
+ * other asset is the template of a new asset. The slug is made from the title when not given.
+ */
+export const copyAssetBody = z
+  .object({
+    title: text(255).trim().min(1, 'must not be empty').optional(),
+    slug: slug.optional(),
+  })
+  .strict();
+
 /** A candidate as the builder saves it: what the server fills in on read is ignored. */
 const candidateInput = z.object({
   type: z.enum(['chunk', 'asset']),
@@ -450,6 +462,23 @@ export const adminResponses = {
       nested: z.array(z.strictObject({ asset: assetRef, path: z.array(z.string()) })),
     }),
   }),
+  /**
+   * POST /mosaic/assets/:documentId/copy?locale= (edit): duplicate an asset, or start a new one
+   * from it as a template (`copyAssetBody`): a new draft, 201.
+   */
+  copyAsset: assetAnswer,
+  /**
+   * DELETE /mosaic/assets/:documentId?locale= (edit): delete the asset's version in that locale,
+   * draft and published. Refused with 409 while another asset nests it: `details.usedBy` holds the
+   * where-used answer (`direct`, `nested`) so the admin can link to those assets.
+   */
+  deleteAsset: z.strictObject({
+    data: z.strictObject({
+      documentId: z.string(),
+      slug: z.string(),
+      locale: z.string().nullable(),
+    }),
+  }),
   /** GET and PUT /mosaic/settings (settings): stored in the plugin store, over the config file. */
   settings: z.strictObject({ data: mosaicSettingsSchema }),
   /** GET /mosaic/cache (settings): the compiled cache's counters. */
@@ -600,4 +629,15 @@ export declare namespace SegmentUses {
 
 export declare namespace DeleteSegment {
   export type Response = Answer<'deleteSegment'>;
+}
+
+export declare namespace CopyAsset {
+  export interface Request {
+    body: z.input<typeof copyAssetBody>;
+  }
+  export type Response = Answer<'copyAsset'>;
+}
+
+export declare namespace DeleteAsset {
+  export type Response = Answer<'deleteAsset'>;
 }

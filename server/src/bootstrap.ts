@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { ADMIN_ACTION_NAMES } from '../../contracts/wire';
+import { applyContentManagerLayouts } from './cm-layout';
 import { ensureIndexes } from './indexes';
 import { handleOutages } from './middlewares/outage';
 import { getService } from './utils';
@@ -60,6 +61,8 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(PERMISSION_ACTIONS);
   await getService('profiles').bootstrap();
   await getService('settings').load();
+  // Chunks and assets in the Content Manager: labels, columns, targeting first (app edits kept).
+  await applyContentManagerLayouts(strapi);
   strapi.cron.add({
     mosaicRetention: {
       task: async () => {

@@ -157,14 +157,25 @@ describe('an editor in the Mosaic admin panel', () => {
     await shot('preview');
   });
 
-  it('compares personas side by side, the slot that differs highlighted', async () => {
+  it('compares personas side by side, rendered, the slot that differs highlighted', async () => {
     await page.getByRole('tab', { name: 'Side by side' }).click();
     const row = page.getByTestId('compare-row-hero');
     await expectVisible(row);
     expect(await row.getAttribute('data-differs')).toBe('true');
-    await expectVisible(row.getByText('Hero for developers'));
-    await expectVisible(row.getByText('Hero for marketers'));
-    await shot('side-by-side');
+    await expectVisible(row.getByText('differs'));
+    // Each reader's chunk as the site renders it: its heading is a heading, not only its title.
+    const developer = row.getByTestId('compare-chunk-hero-developer');
+    await expectVisible(developer.getByText('Hero for developers'));
+    await expectVisible(
+      developer.getByRole('heading', { name: 'Ship personalized pages with one API call' })
+    );
+    await expectVisible(
+      row
+        .getByTestId('compare-chunk-hero-marketer')
+        .getByRole('heading', { name: 'Launch a campaign page for every audience, today' })
+    );
+    await expectVisible(row.getByTestId('compare-chunk-hero-default').first());
+    await expectText(page.getByTestId('compare-summary'), 'Different content in: hero');
   });
 
   it('shows coverage: who gets only the default', async () => {
@@ -173,6 +184,32 @@ describe('an editor in the Mosaic admin panel', () => {
     await expectVisible(coverage.getByText('default only').first());
     await expectVisible(coverage.getByText('personalized').first());
     await shot('coverage');
+  });
+
+  it('adds a reader from a segment to side by side and sees what that segment gets', async () => {
+    await page.goto(`${URL}/admin/plugins/mosaic`);
+    await page.getByRole('link', { name: 'Home page' }).click();
+    await page.getByRole('tab', { name: 'Side by side' }).click();
+    const hero = page.getByTestId('compare-row-hero');
+    await expectVisible(hero);
+    expect(await hero.getByTestId('compare-chunk-hero-twitter').count()).toBe(0);
+
+    await choose(
+      page.getByRole('combobox', { name: 'Add a reader from a segment' }),
+      'Visitors from Twitter'
+    );
+    const header = page
+      .getByTestId('compare-panel')
+      .locator('th', { hasText: 'In segment: Visitors from Twitter' });
+    await expectVisible(header);
+    const twitter = hero.getByTestId('compare-chunk-hero-twitter');
+    await expectVisible(twitter.getByRole('heading', { name: 'Saw us on Twitter? Welcome!' }));
+    expect(await hero.getAttribute('data-differs')).toBe('true');
+    await shot('side-by-side');
+
+    // The reader goes as it came.
+    await page.getByRole('button', { name: 'Remove the reader in Visitors from Twitter' }).click();
+    await expectCount(header, 0);
   });
 
   it('is refused a nesting that would make a cycle, and shown the path', async () => {

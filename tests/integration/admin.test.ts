@@ -103,6 +103,8 @@ describe('permissions', () => {
     ['post', '/mosaic/assets', 'edit'],
     ['put', '/mosaic/assets/{home}', 'edit'],
     ['post', '/mosaic/assets/{home}/publish', 'edit'],
+    ['post', '/mosaic/assets/{home}/copy', 'edit'],
+    ['delete', '/mosaic/assets/{home}', 'edit'],
     ['get', '/mosaic/library', 'read'],
     ['post', '/mosaic/preview', 'preview'],
     ['post', '/mosaic/preview/compare', 'preview'],

@@ -53,6 +53,8 @@ const ROUTES = [
   route('POST', '/mosaic/assets', adminResponses.createAsset),
   route('PUT', '/mosaic/assets/:documentId', adminResponses.saveAsset),
   route('POST', '/mosaic/assets/:documentId/publish', adminResponses.publishAsset),
+  route('POST', '/mosaic/assets/:documentId/copy', adminResponses.copyAsset),
+  route('DELETE', '/mosaic/assets/:documentId', adminResponses.deleteAsset),
   route('GET', '/mosaic/library', adminResponses.searchLibrary),
   route('POST', '/mosaic/preview', adminResponses.preview),
   route('POST', '/mosaic/preview/compare', adminResponses.compare),

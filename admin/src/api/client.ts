@@ -8,10 +8,12 @@ import { useMemo } from 'react';
 
 import type {
   Compare,
+  CopyAsset,
   Coverage,
   CreateAsset,
   DeleteSegment,
   DuplicateSegment,
+  DeleteAsset,
   GetAsset,
   GetTaxonomy,
   ListAssets,
@@ -40,6 +42,8 @@ export interface ApiFailure {
   errors: FieldError[];
   /** Asset slugs of a refused nesting cycle, the first repeated at the end. */
   cycle: string[] | null;
+  /** A refused delete: the assets that nest the one to delete (`details.usedBy`). */
+  usedBy?: WhereUsed.Response['data'];
 }
 
 /** The period and goal the insights page reads (empty: the server's defaults). */
@@ -65,7 +69,11 @@ const asPath = (path: unknown): string[] =>
 export function toFailure(error: unknown): ApiFailure {
   if (isFetchError(error)) {
     const body = error.response?.data?.error;
-    const details = (body?.details ?? {}) as { errors?: unknown; cycle?: unknown };
+    const details = (body?.details ?? {}) as {
+      errors?: unknown;
+      cycle?: unknown;
+      usedBy?: WhereUsed.Response['data'];
+    };
     const errors = Array.isArray(details.errors)
       ? details.errors.map((e: { path?: unknown; message?: unknown }) => ({
           path: asPath(e.path),
@@ -77,6 +85,7 @@ export function toFailure(error: unknown): ApiFailure {
       message: body?.message || error.message,
       errors,
       cycle: Array.isArray(details.cycle) ? details.cycle.map(String) : null,
+      ...(details.usedBy ? { usedBy: details.usedBy } : {}),
     };
   }
   return {
@@ -120,6 +129,24 @@ export function useMosaicApi() {
       publishAsset: async (documentId: string, locale: string | null) =>
         (
           await post<PublishAsset.Response>(`/mosaic/assets/${documentId}/publish`, undefined, {
+            params: withLocale(locale),
+          })
+        ).data.data,
+
+      copyAsset: async (
+        documentId: string,
+        locale: string | null,
+        body: CopyAsset.Request['body'] = {}
+      ) =>
+        (
+          await post<CopyAsset.Response>(`/mosaic/assets/${documentId}/copy`, body, {
+            params: withLocale(locale),
+          })
+        ).data.data,
+
+      deleteAsset: async (documentId: string, locale: string | null) =>
+        (
+          await del<DeleteAsset.Response>(`/mosaic/assets/${documentId}`, {
             params: withLocale(locale),
           })
         ).data.data,

@@ -3,7 +3,6 @@
  * candidates no reader can ever reach, with the reason.
  */
 import {
-  Badge,
   Box,
   Flex,
   Table,
@@ -18,6 +17,7 @@ import {
 
 import { useMosaicApi } from '../api/client';
 import { Card } from './Card';
+import { ToneBadge } from './TagBadges';
 import { LoadStatus } from './LoadStatus';
 import { useLoad } from '../hooks/useLoad';
 import { useT } from '../hooks/useT';
@@ -102,13 +102,13 @@ export const CoveragePanel = ({ documentId, locale, version }: Props) => {
                         <Tooltip label={served || '—'}>
                           <span tabIndex={0}>
                             {c?.defaultOnly ? (
-                              <Badge variant="warning">
+                              <ToneBadge tone="warning">
                                 {t('coverage.defaultOnly', 'default only')}
-                              </Badge>
+                              </ToneBadge>
                             ) : (
-                              <Badge variant="success">
+                              <ToneBadge tone="success">
                                 {t('coverage.personalized', 'personalized')}
-                              </Badge>
+                              </ToneBadge>
                             )}
                           </span>
                         </Tooltip>

@@ -126,18 +126,16 @@ export const PickerModal = ({
           </Modal.Title>
         </Modal.Header>
         <Modal.Body>
-          <Flex direction="column" gap={3} alignItems="stretch">
-            <Tabs.Root
-              value={type}
-              onValueChange={(value: string) => setType(value as 'chunk' | 'asset')}
-            >
-              <Tabs.List aria-label={t('picker.type', 'What to add')}>
-                <Tabs.Trigger value="chunk">{t('picker.type.chunk', 'Chunks')}</Tabs.Trigger>
-                <Tabs.Trigger value="asset">
-                  {t('picker.type.asset', 'Assets (nested)')}
-                </Tabs.Trigger>
-              </Tabs.List>
-            </Tabs.Root>
+          {/* The tabs hold the search and the results: the results are the active tab's panel. */}
+          <Tabs.Root
+            value={type}
+            onValueChange={(value: string) => setType(value as 'chunk' | 'asset')}
+            style={{ display: 'flex', flexDirection: 'column', gap: '1.2rem' }}
+          >
+            <Tabs.List aria-label={t('picker.type', 'What to add')}>
+              <Tabs.Trigger value="chunk">{t('picker.type.chunk', 'Chunks')}</Tabs.Trigger>
+              <Tabs.Trigger value="asset">{t('picker.type.asset', 'Assets (nested)')}</Tabs.Trigger>
+            </Tabs.List>
             <SearchBox
               name="picker-q"
               label={t('picker.search', 'Search by title, slug or text')}
@@ -166,7 +164,7 @@ export const PickerModal = ({
                 (taxonomy?.locales ?? []).map((l) => ({ value: l.code, name: l.name }))
               )}
             </Flex>
-            <Box minHeight="300px">
+            <Tabs.Content value={type} style={{ minHeight: '300px' }}>
               {results.failure ? (
                 <Typography textColor="danger600">{results.failure.message}</Typography>
               ) : !results.loading && items.length === 0 ? (
@@ -240,8 +238,8 @@ export const PickerModal = ({
                   })}
                 </Flex>
               )}
-            </Box>
-          </Flex>
+            </Tabs.Content>
+          </Tabs.Root>
         </Modal.Body>
         <Modal.Footer>
           <Modal.Close>

@@ -5,7 +5,6 @@
  * scripts or same-origin access, so nothing in it can act on the admin.
  */
 import {
-  Badge,
   Box,
   Checkbox,
   Field,
@@ -22,6 +21,7 @@ import type { Explain, Format, ResolveAsset } from '../../../contracts/delivery'
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { useT, type Translate } from '../hooks/useT';
 import { Card } from './Card';
+import { ToneBadge } from './TagBadges';
 import { LoadStatus } from './LoadStatus';
 
 type Resolved = ResolveAsset.Response;
@@ -38,14 +38,6 @@ export const skipReason = (t: Translate, reason: string) =>
     'too-deep': t('reason.too-deep', 'nested too deep'),
     'not-chosen': t('reason.not-chosen', 'eligible, but another candidate won'),
   })[reason] ?? reason;
-
-/** The chosen content of a resolve response, slot by slot, as plain text for side by side. */
-export const chosenTitles = (data: unknown): Record<string, string[]> => {
-  const slots = (data as Resolved['data'] | null)?.slots ?? [];
-  return Object.fromEntries(
-    slots.map((slot) => [slot.key, slot.chunks.map((c) => c.title || c.slug)])
-  );
-};
 
 interface Props {
   asset: string;
@@ -295,9 +287,9 @@ export const PreviewPanel = ({ asset, locale, taxonomy, version, dirty }: Props)
                 result.explain.segments
                   .filter((s) => s.matched)
                   .map((s) => (
-                    <Badge key={s.slug} variant="alternative">
+                    <ToneBadge key={s.slug} tone="alternative">
                       {s.slug}
-                    </Badge>
+                    </ToneBadge>
                   ))
               )}
             </Flex>

@@ -1,14 +1,17 @@
 /**
  * Mosaic's home: the assets editors assemble, searchable by title or slug and by locale, with their
- * status and a way to create one. Links to the segments and insights pages and to the content types
- * behind it.
+ * status and a way to create one (empty, or from another asset as its template), duplicate one or
+ * delete one (after a where-used check: an asset nested in others is not deleted). Links to the
+ * segments and insights pages and to the content types behind it.
  */
 import {
   Box,
   Button,
+  Dialog,
   EmptyStateLayout,
   Field,
   Flex,
+  IconButton,
   Link,
   Main,
   Modal,
@@ -24,11 +27,12 @@ import {
   Typography,
   VisuallyHidden,
 } from '@strapi/design-system';
-import { Plus } from '@strapi/icons';
-import { Layouts, Page } from '@strapi/strapi/admin';
-import { useState, type FormEvent } from 'react';
+import { Duplicate, Plus, Trash } from '@strapi/icons';
+import { Layouts, Page, useNotification } from '@strapi/strapi/admin';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 
+import type { ListAssets, WhereUsed } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { SearchBox } from '../components/SearchBox';
 import { StatusBadge } from '../components/TagBadges';
@@ -41,12 +45,27 @@ const CONTENT_TYPES = ['chunk', 'asset', 'persona', 'segment', 'tag'] as const;
 export const contentManagerLink = (model: string, documentId?: string) =>
   `/admin/content-manager/collection-types/plugin::mosaic.${model}${documentId ? `/${documentId}` : ''}`;
 
-const CreateAssetModal = ({ onClose, locale }: { onClose: () => void; locale: string }) => {
+type AssetRow = ListAssets.Response['data'][number];
+
+const builderPath = (asset: { documentId: string; locale?: string | null }) =>
+  `assets/${asset.documentId}${asset.locale ? `?locale=${asset.locale}` : ''}`;
+
+const CreateAssetModal = ({
+  onClose,
+  locale,
+  templates,
+}: {
+  onClose: () => void;
+  locale: string;
+  /** Assets a new one can start from (their slots copied). */
+  templates: AssetRow[];
+}) => {
   const t = useT();
   const api = useMosaicApi();
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [slug, setSlug] = useState('');
+  const [template, setTemplate] = useState('');
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -54,12 +73,18 @@ const CreateAssetModal = ({ onClose, locale }: { onClose: () => void; locale: st
     event.preventDefault();
     setBusy(true);
     try {
-      const asset = await api.createAsset({
-        title,
-        ...(slug ? { slug } : {}),
-        ...(locale ? { locale } : {}),
-      });
-      navigate(`assets/${asset.documentId}${asset.locale ? `?locale=${asset.locale}` : ''}`);
+      const from = templates.find((a) => a.documentId === template);
+      const asset = from
+        ? await api.copyAsset(from.documentId, from.locale ?? null, {
+            title,
+            ...(slug ? { slug } : {}),
+          })
+        : await api.createAsset({
+            title,
+            ...(slug ? { slug } : {}),
+            ...(locale ? { locale } : {}),
+          });
+      navigate(builderPath(asset));
     } catch (error) {
       setFailure(toFailure(error));
       setBusy(false);
@@ -100,6 +125,29 @@ const CreateAssetModal = ({ onClose, locale }: { onClose: () => void; locale: st
                 <Field.Hint />
                 <Field.Error />
               </Field.Root>
+              <Field.Root
+                name="template"
+                hint={t(
+                  'list.create.field.template.hint',
+                  "The new asset starts with that asset's slots and chunks; the template is left as it is."
+                )}
+              >
+                <Field.Label>{t('list.create.field.template', 'Start from')}</Field.Label>
+                <SingleSelect
+                  placeholder={t('list.create.field.template.none', 'An empty asset')}
+                  value={template}
+                  onChange={(value) => setTemplate(String(value))}
+                  onClear={() => setTemplate('')}
+                  clearLabel={t('list.create.field.template.clear', 'Start from an empty asset')}
+                >
+                  {templates.map((a) => (
+                    <SingleSelectOption key={`${a.documentId}-${a.locale}`} value={a.documentId}>
+                      {a.title}
+                    </SingleSelectOption>
+                  ))}
+                </SingleSelect>
+                <Field.Hint />
+              </Field.Root>
               {failure && failure.errors.length === 0 && (
                 <Typography textColor="danger600">{failure.message}</Typography>
               )}
@@ -119,6 +167,131 @@ const CreateAssetModal = ({ onClose, locale }: { onClose: () => void; locale: st
   );
 };
 
+/**
+ * Deleting an asset, confirmed: where it is used is checked first, and an asset nested in others
+ * is not deleted; the editor gets links to those assets instead (the server refuses it as well).
+ */
+const DeleteAssetDialog = ({
+  asset,
+  onClose,
+  onDeleted,
+}: {
+  asset: AssetRow;
+  onClose: () => void;
+  onDeleted: () => void;
+}) => {
+  const t = useT();
+  const api = useMosaicApi();
+  const { toggleNotification } = useNotification();
+  const [usedBy, setUsedBy] = useState<WhereUsed.Response['data'] | null>(null);
+  const [failure, setFailure] = useState<ApiFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    api
+      .whereUsed(asset.documentId)
+      .then((data) => current && setUsedBy(data))
+      .catch((error: unknown) => current && setFailure(toFailure(error)));
+    return () => {
+      current = false;
+    };
+  }, [api, asset.documentId]);
+
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await api.deleteAsset(asset.documentId, asset.locale ?? null);
+      toggleNotification({
+        type: 'success',
+        message: t('list.delete.done', '"{title}" deleted', { title: asset.title }),
+      });
+      onDeleted();
+    } catch (error) {
+      const refused = toFailure(error);
+      setFailure(refused);
+      if (refused.usedBy) setUsedBy(refused.usedBy);
+      setBusy(false);
+    }
+  };
+
+  const nesting = usedBy?.direct ?? [];
+  const checking = usedBy === null && failure === null;
+  return (
+    <Dialog.Root open onOpenChange={(open: boolean) => !open && onClose()}>
+      <Dialog.Content>
+        <Dialog.Header>
+          {t('list.delete.title', 'Delete "{title}"?', { title: asset.title })}
+        </Dialog.Header>
+        <Dialog.Body>
+          <Flex direction="column" gap={3} alignItems="stretch" data-testid="delete-asset">
+            {checking && (
+              <Typography textColor="neutral600">
+                {t('list.delete.checking', 'Checking where this asset is used…')}
+              </Typography>
+            )}
+            {nesting.length > 0 ? (
+              <>
+                <Typography tag="p" textColor="danger700" fontWeight="bold">
+                  {t(
+                    'list.delete.used',
+                    'This asset is nested in {count, plural, one {another asset} other {# other assets}}: remove it from them first, then delete it.',
+                    { count: nesting.length }
+                  )}
+                </Typography>
+                <ul>
+                  {nesting.map((use) => (
+                    <li key={use.asset.documentId}>
+                      <Link
+                        tag={RouterLink}
+                        to={builderPath({ documentId: use.asset.documentId, locale: asset.locale })}
+                      >
+                        {use.asset.title}
+                      </Link>{' '}
+                      <Typography variant="pi" textColor="neutral600">
+                        {t('list.delete.slots', 'slot {slots}', { slots: use.slots.join(', ') })}
+                      </Typography>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : (
+              usedBy && (
+                <Typography tag="p">
+                  {t(
+                    'list.delete.free',
+                    'No other asset nests it. Its draft and published versions in this locale are deleted; readers asking for "{slug}" get 404. This cannot be undone.',
+                    { slug: asset.slug }
+                  )}
+                </Typography>
+              )
+            )}
+            {failure && !failure.usedBy && (
+              <Typography textColor="danger700" role="alert">
+                {failure.message}
+              </Typography>
+            )}
+          </Flex>
+        </Dialog.Body>
+        <Dialog.Footer>
+          <Dialog.Cancel>
+            <Button variant="tertiary">{t('action.cancel', 'Cancel')}</Button>
+          </Dialog.Cancel>
+          <Button
+            variant="danger-light"
+            startIcon={<Trash />}
+            loading={busy}
+            disabled={checking || nesting.length > 0}
+            onClick={remove}
+          >
+            {t('list.delete.confirm', 'Delete')}
+          </Button>
+        </Dialog.Footer>
+      </Dialog.Content>
+    </Dialog.Root>
+  );
+};
+
 export const AssetListPage = () => {
   const t = useT();
   const api = useMosaicApi();
@@ -126,6 +299,10 @@ export const AssetListPage = () => {
   const [q, setQ] = useState('');
   const [locale, setLocale] = useState('');
   const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<AssetRow | null>(null);
+  const [copying, setCopying] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const { toggleNotification } = useNotification();
   const taxonomy = useLoad(api.taxonomy, 'taxonomy');
   const assets = useLoad(
     () => api.listAssets({ q: q || undefined, locale: locale || undefined }),
@@ -133,6 +310,23 @@ export const AssetListPage = () => {
   );
 
   const rows = assets.data ?? [];
+
+  const duplicate = async (asset: AssetRow) => {
+    setCopying(asset.documentId);
+    try {
+      const copy = await api.copyAsset(asset.documentId, asset.locale ?? null);
+      toggleNotification({
+        type: 'success',
+        message: t('list.duplicate.done', 'Duplicated as "{title}", a draft', {
+          title: copy.title,
+        }),
+      });
+      navigate(builderPath(copy));
+    } catch (error) {
+      toggleNotification({ type: 'danger', message: toFailure(error).message });
+      setCopying(null);
+    }
+  };
   return (
     <Main>
       <Layouts.Header
@@ -219,7 +413,7 @@ export const AssetListPage = () => {
             }
           />
         ) : (
-          <Table colCount={5} rowCount={rows.length + 1}>
+          <Table colCount={6} rowCount={rows.length + 1}>
             <Thead>
               <Tr>
                 <Th>
@@ -237,16 +431,16 @@ export const AssetListPage = () => {
                 <Th>
                   <Typography variant="sigma">{t('home.column.status', 'Status')}</Typography>
                 </Th>
+                <Th>
+                  <VisuallyHidden>{t('home.column.actions', 'Actions')}</VisuallyHidden>
+                </Th>
               </Tr>
             </Thead>
             <Tbody>
               {rows.map((asset) => (
                 <Tr key={`${asset.documentId}-${asset.locale}`}>
                   <Td>
-                    <Link
-                      tag={RouterLink}
-                      to={`assets/${asset.documentId}${asset.locale ? `?locale=${asset.locale}` : ''}`}
-                    >
+                    <Link tag={RouterLink} to={builderPath(asset)}>
                       {asset.title}
                     </Link>
                   </Td>
@@ -262,13 +456,45 @@ export const AssetListPage = () => {
                   <Td>
                     <StatusBadge status={asset.status} />
                   </Td>
+                  <Td>
+                    <Flex gap={1} justifyContent="flex-end">
+                      <IconButton
+                        label={t('list.duplicate', 'Duplicate {title}', { title: asset.title })}
+                        variant="ghost"
+                        disabled={!canEdit || copying !== null}
+                        onClick={() => duplicate(asset)}
+                      >
+                        <Duplicate />
+                      </IconButton>
+                      <IconButton
+                        label={t('list.delete', 'Delete {title}', { title: asset.title })}
+                        variant="ghost"
+                        disabled={!canEdit}
+                        onClick={() => setDeleting(asset)}
+                      >
+                        <Trash />
+                      </IconButton>
+                    </Flex>
+                  </Td>
                 </Tr>
               ))}
             </Tbody>
           </Table>
         )}
       </Layouts.Content>
-      {creating && <CreateAssetModal locale={locale} onClose={() => setCreating(false)} />}
+      {creating && (
+        <CreateAssetModal locale={locale} templates={rows} onClose={() => setCreating(false)} />
+      )}
+      {deleting && (
+        <DeleteAssetDialog
+          asset={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            setDeleting(null);
+            assets.reload();
+          }}
+        />
+      )}
     </Main>
   );
 };

@@ -1,4 +1,5 @@
 import admin from './admin';
+import assetActions from './asset-actions';
 import delivery from './delivery';
 import editor from './editor';
 import insights from './insights';
@@ -7,4 +8,14 @@ import preview from './preview';
 import summary from './summary';
 import tracking from './tracking';
 
-export default { admin, delivery, editor, insights, manifest, preview, tracking, summary };
+export default {
+  admin,
+  'asset-actions': assetActions,
+  delivery,
+  editor,
+  insights,
+  manifest,
+  preview,
+  summary,
+  tracking,
+};

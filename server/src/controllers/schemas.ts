@@ -4,6 +4,7 @@
  */
 export {
   compareBody,
+  copyAssetBody,
   coverageQuery,
   createAssetBody,
   createSegmentBody,

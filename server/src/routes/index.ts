@@ -36,6 +36,8 @@ export default {
       route('POST', '/assets', 'editor.createAsset', ADMIN_ACTIONS.edit),
       route('PUT', '/assets/:documentId', 'editor.saveAsset', ADMIN_ACTIONS.edit),
       route('POST', '/assets/:documentId/publish', 'editor.publishAsset', ADMIN_ACTIONS.edit),
+      route('POST', '/assets/:documentId/copy', 'asset-actions.copy', ADMIN_ACTIONS.edit),
+      route('DELETE', '/assets/:documentId', 'asset-actions.remove', ADMIN_ACTIONS.edit),
       route('GET', '/library', 'editor.library', ADMIN_ACTIONS.read),
       route('POST', '/preview', 'preview.preview', ADMIN_ACTIONS.preview),
       route('POST', '/preview/compare', 'preview.compare', ADMIN_ACTIONS.preview),

@@ -1,3 +1,4 @@
+import assetActions from './asset-actions';
 import audience from './audience';
 import cache from './cache';
 import content from './content';
@@ -18,6 +19,7 @@ import summary from './summary';
 import tracking from './tracking';
 
 export default {
+  'asset-actions': assetActions,
   audience,
   cache,
   content,

@@ -6,7 +6,6 @@
  */
 import {
   Alert,
-  Badge,
   Box,
   Button,
   Dialog,
@@ -36,6 +35,7 @@ import type { GetInsights, InsightsRow, InsightsSlot } from '../../../../contrac
 import { toFailure, useMosaicApi, type InsightsQuery } from '../../api/client';
 import { useMosaicPermissions } from '../../hooks/useMosaicPermissions';
 import { Card } from '../../components/Card';
+import { ToneBadge } from '../../components/TagBadges';
 import { useT } from '../../hooks/useT';
 import { PLUGIN_ID } from '../../pluginId';
 import { Charts } from './Charts';
@@ -270,15 +270,15 @@ const SlotInsights = ({ slot, rows, groupBy, canPromote, onPromote }: SlotInsigh
         <Typography variant="beta" tag="h2">
           {t('insights.slot', 'Slot {key}', { key: slot.key })}
         </Typography>
-        <Badge active={slot.running}>
+        <ToneBadge tone={slot.running ? 'primary' : 'neutral'}>
           {slot.running
             ? t('insights.running', 'Experiment running')
             : t('insights.ended', 'Not an experiment now')}
-        </Badge>
+        </ToneBadge>
         {slot.holdout > 0 && (
-          <Badge>
+          <ToneBadge>
             {t('insights.holdoutShare', 'Holdout {percent}%', { percent: slot.holdout })}
-          </Badge>
+          </ToneBadge>
         )}
       </Flex>
       {!slot.enoughData && (
@@ -330,9 +330,11 @@ const SlotInsights = ({ slot, rows, groupBy, canPromote, onPromote }: SlotInsigh
                     <Typography fontWeight={v.id === slot.winner ? 'bold' : undefined}>
                       {names.get(v.id)}
                     </Typography>
-                    {v.control && <Badge>{t('insights.control', 'Control')}</Badge>}
-                    {v.id === slot.winner && <Badge active>{t('insights.winner', 'Winner')}</Badge>}
-                    {!v.current && <Badge>{t('insights.removed', 'Removed')}</Badge>}
+                    {v.control && <ToneBadge>{t('insights.control', 'Control')}</ToneBadge>}
+                    {v.id === slot.winner && (
+                      <ToneBadge tone="primary">{t('insights.winner', 'Winner')}</ToneBadge>
+                    )}
+                    {!v.current && <ToneBadge>{t('insights.removed', 'Removed')}</ToneBadge>}
                   </Flex>
                 </Td>
                 <Td>
