@@ -17,7 +17,7 @@ import {
   TextInput,
   Typography,
 } from '@strapi/design-system';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 
 import type {
@@ -76,6 +76,19 @@ export const PickerModal = ({
   });
   const [selected, setSelected] = useState<Map<string, LibraryItem>>(new Map());
   const [sharedOnly, setSharedOnly] = useState(false);
+  // One row of the results is in the tab order (its checkbox and its link); the arrow keys move.
+  const [active, setActive] = useState(0);
+  const onListKey = (event: ReactKeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const row = (event.target as HTMLElement).closest<HTMLElement>('[data-row]');
+    const rows = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-row]')];
+    const at = row ? rows.indexOf(row) : -1;
+    const next = rows[at + (event.key === 'ArrowDown' ? 1 : -1)];
+    if (!next) return;
+    event.preventDefault();
+    setActive(Number(next.dataset.row));
+    next.querySelector<HTMLElement>('button:not([disabled]), a')?.focus();
+  };
   const [key, setKey] = useState(newSlot?.key ?? slotKey);
   const [mode, setMode] = useState<EditorSlot['mode']>(newSlot?.mode ?? 'first');
   const keyProblem = !newSlot
@@ -311,12 +324,24 @@ export const PickerModal = ({
                         </Typography>
                       </Box>
                     ) : (
-                      <Flex direction="column" gap={2} alignItems="stretch" role="list">
-                        {items.map((item) => {
+                      <Flex
+                        direction="column"
+                        gap={2}
+                        alignItems="stretch"
+                        role="list"
+                        aria-label={t(
+                          'picker.results',
+                          'Results: the arrow keys move from one to the next, Tab goes on to the buttons'
+                        )}
+                        onKeyDown={onListKey}
+                      >
+                        {items.map((item, i) => {
                           const already = inSlot(item);
+                          const roving = i === Math.min(active, items.length - 1) ? 0 : -1;
                           return (
                             <Box
                               key={keyOf(item)}
+                              data-row={i}
                               role="listitem"
                               paddingTop={1}
                               paddingBottom={1}
@@ -334,6 +359,8 @@ export const PickerModal = ({
                                     title: item.title,
                                   })}
                                   disabled={already}
+                                  tabIndex={roving}
+                                  onFocus={() => setActive(i)}
                                   checked={already || selected.has(keyOf(item))}
                                   onCheckedChange={(checked: boolean | 'indeterminate') =>
                                     toggle(item, checked === true)
@@ -373,6 +400,8 @@ export const PickerModal = ({
                                 <Link
                                   tag={RouterLink}
                                   to={candidateHref(item)}
+                                  tabIndex={roving}
+                                  onFocus={() => setActive(i)}
                                   aria-label={t('builder.candidate.open', 'Open {title}', {
                                     title: item.title,
                                   })}

@@ -242,7 +242,15 @@ export const BuilderPage = () => {
             </Typography>
             <StatusBadge status={saved.status} />
             {dirty && (
-              <Badge variant="warning" data-testid="dirty">
+              // Dark text on the warning tint: the warning badge's own colours are 4.4:1.
+              <Badge
+                backgroundColor="warning100"
+                textColor="neutral800"
+                borderColor="warning600"
+                borderStyle="solid"
+                borderWidth="1px"
+                data-testid="dirty"
+              >
                 {t('builder.unsaved', 'Unsaved changes')}
               </Badge>
             )}
@@ -522,7 +530,7 @@ export const BuilderPage = () => {
             </Dialog.Cancel>
             <Flex gap={2}>
               <Button
-                variant="danger-light"
+                variant="danger"
                 onClick={() => blocker.state === 'blocked' && blocker.proceed()}
               >
                 {t('builder.leave.discard', 'Leave without saving')}
