@@ -295,3 +295,44 @@ describe('the picker scales', () => {
     await page.keyboard.press('Escape');
   });
 });
+
+describe('opening a chunk from the builder, and coming back', () => {
+  it('opens a candidate in the Content Manager inside the admin; Back returns to the builder', async () => {
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    const stayed = () => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed);
+    const builder = page.url();
+    // The builder holds unsaved work: opening a chunk asks first, and saving on the way keeps it.
+    await page.getByRole('link', { name: 'Open CTA for developers' }).click();
+    await leaveDialog().getByRole('button', { name: 'Save and leave' }).click();
+    await page.waitForURL(/content-manager\/collection-types\/plugin::mosaic\.chunk\/[a-z0-9]+/);
+    const panel = page.getByTestId('where-used');
+    await panel.getByRole('link', { name: 'Scratch, changed again' }).waitFor();
+    expect(await stayed()).toBe(true);
+
+    // Where-used links stay inside the admin too, and Back walks the way back.
+    await panel.getByRole('link', { name: 'Scratch, changed again' }).click();
+    await page.getByTestId('slot-cta').waitFor();
+    expect(page.url()).toBe(builder);
+    expect(await stayed()).toBe(true);
+    await page.goBack();
+    await page.waitForURL(/content-manager/);
+    await page.goBack();
+    await page.getByTestId('slot-cta').waitFor();
+    expect(await stayed()).toBe(true);
+  });
+
+  it('opens a chunk from the picker', async () => {
+    await page
+      .getByTestId('slot-cta')
+      .getByRole('button', { name: 'Add chunks or assets' })
+      .click();
+    await page.getByRole('dialog').getByRole('link', { name: 'Open Feature: privacy' }).click();
+    await page.waitForURL(/content-manager\/collection-types\/plugin::mosaic\.chunk\/[a-z0-9]+/);
+    await page.getByText('Where used').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(
+      true
+    );
+  });
+});
