@@ -78,13 +78,10 @@ describe('an editor in the Mosaic admin panel', () => {
     await page.waitForURL(/\/admin\/plugins\/mosaic\/assets\//);
     await expectVisible(page.getByText('This asset has no slots yet'));
 
+    // A new slot is named in the picker, which opens right away.
     await page.getByRole('button', { name: 'Add a slot' }).click();
-    const key = page.getByLabel('Slot key');
-    await key.fill('hero');
-    await page.getByRole('button', { name: 'Add chunks or assets' }).click();
-
     const picker = page.getByRole('dialog');
-    await expectVisible(picker.getByText('Add to the slot "hero"'));
+    await picker.getByLabel('Slot key').fill('hero');
     await picker.getByPlaceholder('Search by title, slug or text').fill('hero');
     await picker.getByRole('checkbox', { name: 'Select Hero (default)' }).click();
     await choose(picker.getByRole('combobox', { name: 'Persona' }), 'Developer');
@@ -96,12 +93,18 @@ describe('an editor in the Mosaic admin panel', () => {
     await shot('picker');
     await picker.getByRole('button', { name: 'Add 3 items' }).click();
 
-    await expectOrder(['hero-default', 'hero-developer', 'hero-marketer']);
-    // The untagged default first hides everything after it: the builder says so.
-    await expectVisible(page.getByText(/Never served/).first());
+    // Targeted chunks go before the untagged default, whatever order they were ticked in.
+    await expectOrder(['hero-developer', 'hero-marketer', 'hero-default']);
   });
 
   it('reorders candidates by drag and drop and by keyboard, then saves and publishes', async () => {
+    await page.dragAndDrop(
+      '[data-testid="candidate-hero-default"]',
+      '[data-testid="candidate-hero-developer"]'
+    );
+    await expectOrder(['hero-default', 'hero-developer', 'hero-marketer']);
+    // The untagged default first hides everything after it: the builder says so.
+    await expectVisible(page.getByText(/Never served/).first());
     await page.dragAndDrop(
       '[data-testid="candidate-hero-default"]',
       '[data-testid="candidate-hero-marketer"]'

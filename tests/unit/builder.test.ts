@@ -9,13 +9,17 @@ import {
   freshSlotKey,
   generalErrors,
   isDirty,
+  modeForKey,
   move,
   moveCandidate,
+  moveDefaultLast,
+  personalisedCandidates,
   removeCandidate,
   removeSlot,
   setWeight,
   slotErrors,
   slotLevelErrors,
+  suggestSlot,
   toSaveBody,
   updateSlot,
   validationHints,
@@ -143,6 +147,54 @@ describe('slots', () => {
     expect(removeCandidate(slots, 0, 0)[0].candidates.map((c) => c.slug)).toEqual(['b']);
   });
 
+  it('puts targeted candidates before the untagged defaults, whatever order they were ticked in', () => {
+    const dev = chunk('dev', { personas: ['developer'] });
+    const twitter = chunk('twitter', { segments: ['from-twitter'] });
+    const slots = addCandidates([slot('hero')], 0, [chunk('default'), dev]);
+    expect(slots[0].candidates.map((c) => c.slug)).toEqual(['dev', 'default']);
+    const more = addCandidates(slots, 0, [chunk('other'), twitter]);
+    expect(more[0].candidates.map((c) => c.slug)).toEqual(['dev', 'twitter', 'default', 'other']);
+    expect(validationHints(more).filter((h) => h.code === 'shadowed')).toEqual([]);
+  });
+
+  it('never leaves a targeted candidate behind a default, for any ticking order (property)', () => {
+    const arb = fc.array(fc.record({ id: fc.integer({ min: 0, max: 9 }), tagged: fc.boolean() }), {
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(arb, arb, (first, second) => {
+        const toChunk = ({ id, tagged }: { id: number; tagged: boolean }) =>
+          chunk(`c${id}${tagged ? 't' : ''}`, tagged ? { personas: ['developer'] } : {});
+        let slots = addCandidates([slot('hero')], 0, first.map(toChunk));
+        slots = addCandidates(slots, 0, second.map(toChunk));
+        const tagged = slots[0].candidates.map((c) => c.personas.length > 0);
+        expect(
+          tagged.indexOf(false) < 0 || !tagged.slice(tagged.indexOf(false)).includes(true)
+        ).toBe(true);
+      })
+    );
+  });
+
+  it('personalises a slot: one variant per audience, then the default', () => {
+    const dev = chunk('dev', { personas: ['developer'] });
+    const mkt = chunk('mkt', { personas: ['marketer'] });
+    expect(personalisedCandidates(chunk('default'), [dev, mkt, dev]).map((c) => c.slug)).toEqual([
+      'dev',
+      'mkt',
+      'default',
+    ]);
+    expect(personalisedCandidates(null, [mkt]).map((c) => c.slug)).toEqual(['mkt']);
+  });
+
+  it('suggests common slot keys not used yet, with the mode each usually wants', () => {
+    expect(suggestSlot([])).toEqual({ key: 'hero', mode: 'first' });
+    expect(suggestSlot([slot('hero')])).toEqual({ key: 'body', mode: 'all' });
+    const all = ['hero', 'body', 'cta', 'sidebar', 'footer'].map((k) => slot(k));
+    expect(suggestSlot(all)).toEqual({ key: 'slot', mode: 'first' });
+    expect(modeForKey('sidebar')).toBe('all');
+    expect(modeForKey('promo')).toBe('first');
+  });
+
   it('sets an experiment weight on one candidate only', () => {
     const slots = setWeight([slot('test', [chunk('a'), chunk('b')], 'experiment')], 0, 1, 70);
     expect(slots[0].candidates.map((c) => c.weight)).toEqual([undefined, 70]);
@@ -241,6 +293,25 @@ describe('hints before saving', () => {
       ]),
     ]);
     expect(hints).toEqual([{ slot: 0, candidate: 2, code: 'shadowed', blocking: false }]);
+  });
+
+  it('says two shared defaults in "first" mode show only one, not "move the default last"', () => {
+    const hints = validationHints([slot('body', [chunk('reuse'), chunk('security')])]);
+    expect(hints).toEqual([{ slot: 0, code: 'shared-first', blocking: false }]);
+    // The one-click fix: every chunk that fits is shown, and the warning is gone.
+    expect(
+      validationHints(updateSlot([slot('body', [chunk('a'), chunk('b')])], 0, { mode: 'all' }))
+    ).toEqual([]);
+  });
+
+  it('keeps "move the default last" for a default above targeted candidates, and fixes it', () => {
+    const slots = [slot('hero', [chunk('default'), chunk('dev', { personas: ['developer'] })])];
+    expect(validationHints(slots)).toEqual([
+      { slot: 0, candidate: 1, code: 'shadowed', blocking: false },
+    ]);
+    const fixed = moveDefaultLast(slots, 0);
+    expect(fixed[0].candidates.map((c) => c.slug)).toEqual(['dev', 'default']);
+    expect(validationHints(fixed)).toEqual([]);
   });
 
   it('does not warn about shadowing in "best" or "all" mode', () => {

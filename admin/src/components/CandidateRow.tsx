@@ -3,13 +3,23 @@
  * buttons, its tags, its weight in an experiment, and the errors and hints about it. The gesture
  * itself (drag and drop, keyboard lifting) belongs to the slot's `useReorder`.
  */
-import { Box, Field, Flex, IconButton, NumberInput, Typography } from '@strapi/design-system';
-import { ArrowDown, ArrowUp, Drag, Trash } from '@strapi/icons';
+import { Box, Field, Flex, IconButton, Link, NumberInput, Typography } from '@strapi/design-system';
+import { Link as RouterLink } from 'react-router-dom';
+import { ArrowDown, ArrowUp, Drag, Trash, WarningCircle } from '@strapi/icons';
 
 import type { EditorCandidate } from '../../../contracts/admin';
 import { useT } from '../hooks/useT';
 import type { ReorderRow } from '../hooks/useReorder';
 import { TagBadges } from './TagBadges';
+
+/**
+ * Where an editor opens a candidate, inside the admin (no reload, Back returns to the builder): a
+ * chunk in the Content Manager's edit view, a nested asset in its own builder.
+ */
+export const candidateHref = (candidate: { type: string; documentId: string }) =>
+  candidate.type === 'asset'
+    ? `/plugins/mosaic/assets/${candidate.documentId}`
+    : `/content-manager/collection-types/plugin::mosaic.chunk/${candidate.documentId}`;
 
 /** How the builder names a candidate to the editor: its title, else its slug. */
 export const candidateLabel = (candidate: EditorCandidate) =>
@@ -79,7 +89,13 @@ export const CandidateRow = ({
           </Typography>
           <Flex direction="column" alignItems="flex-start" gap={1} flex="1">
             <Typography fontWeight="bold">
-              {title || candidate.documentId}
+              <Link
+                tag={RouterLink}
+                to={candidateHref(candidate)}
+                aria-label={t('builder.candidate.open', 'Open {title}', { title })}
+              >
+                {title || candidate.documentId}
+              </Link>
               {candidate.type === 'asset' && (
                 <Typography variant="pi" textColor="neutral600">
                   {' '}
@@ -136,9 +152,12 @@ export const CandidateRow = ({
           </Typography>
         ))}
         {hints.map((message) => (
-          <Typography key={message} tag="p" variant="pi" textColor="warning600">
-            {message}
-          </Typography>
+          <Flex key={message} gap={1} paddingTop={1}>
+            <WarningCircle fill="warning600" aria-hidden />
+            <Typography tag="p" variant="pi" textColor="neutral800">
+              {message}
+            </Typography>
+          </Flex>
         ))}
       </Box>
     </li>

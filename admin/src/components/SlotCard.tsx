@@ -4,6 +4,7 @@
  */
 import {
   Box,
+  Button,
   Field,
   Flex,
   IconButton,
@@ -14,13 +15,13 @@ import {
   TextInput,
   Typography,
 } from '@strapi/design-system';
-import { Plus, Trash } from '@strapi/icons';
+import { Plus, Sparkle, Trash } from '@strapi/icons';
 
 import type { EditorCandidate, EditorSlot } from '../../../contracts/admin';
 import { SLOT_MODES } from '../../../contracts/wire';
 import { useReorder } from '../hooks/useReorder';
 import { useT } from '../hooks/useT';
-import { errorsAt, slotLevelErrors, type Hint } from '../utils/builder';
+import { errorsAt, isUntagged, slotLevelErrors, type Hint } from '../utils/builder';
 import { CandidateRow, candidateLabel } from './CandidateRow';
 import { Card } from './Card';
 
@@ -37,6 +38,10 @@ interface Props {
   onChange: (change: Partial<Omit<EditorSlot, 'candidates'>>) => void;
   onRemove: () => void;
   onAddCandidates: () => void;
+  /** Opens "Personalise this slot". */
+  onPersonalise: () => void;
+  /** The fix for a default above targeted candidates. */
+  onMoveDefaultLast: () => void;
   onMoveCandidate: (from: number, to: number) => void;
   onRemoveCandidate: (candidate: number) => void;
   onWeight: (candidate: number, weight: number | null) => void;
@@ -51,6 +56,8 @@ export const SlotCard = ({
   onChange,
   onRemove,
   onAddCandidates,
+  onPersonalise,
+  onMoveDefaultLast,
   onMoveCandidate,
   onRemoveCandidate,
   onWeight,
@@ -81,8 +88,12 @@ export const SlotCard = ({
         'This slot is empty: add chunks so readers see something here.'
       ),
       shadowed: t(
-        'hint.shadowed',
-        'Never served: an untagged (default) candidate above it always wins in "first" mode. Move the default last.'
+        'hint.shadowed.row',
+        'Never served: the untagged default above it fits every reader and wins in "first" mode.'
+      ),
+      'shared-first': t(
+        'hint.shared-first',
+        'Only one of these shared chunks will show: in "first" mode the first that fits wins, and a chunk with no persona or segment fits everyone.'
       ),
       'weights-missing': t(
         'hint.weights-missing',
@@ -223,7 +234,7 @@ export const SlotCard = ({
                 errors={errors
                   .filter((e) => e.path[0] === 'candidates' && e.path[1] === String(i))
                   .map((e) => e.message)}
-                hints={hints.filter((h) => h.candidate === i).map(hintMessage)}
+                hints={hints.filter((h) => h.candidate === i).map((h) => hintMessage(h) ?? '')}
                 reorder={reorder.rowOf(i)}
                 onRemove={() => onRemoveCandidate(i)}
                 onWeight={(weight) => onWeight(i, weight)}
@@ -236,15 +247,65 @@ export const SlotCard = ({
             (h) => h.candidate === undefined && !h.code.startsWith('key') && h.code !== 'slot-empty'
           )
           .map((hint) => (
-            <Typography key={hint.code} tag="p" variant="pi" textColor="warning600">
-              {hintMessage(hint)}
-            </Typography>
+            <Flex
+              key={hint.code}
+              gap={2}
+              marginTop={2}
+              padding={2}
+              wrap="wrap"
+              background="warning100"
+              hasRadius
+              data-testid={`hint-${hint.code}`}
+            >
+              <Typography tag="p" variant="pi" textColor="neutral800">
+                {hintMessage(hint)}
+              </Typography>
+              {hint.code === 'shared-first' && canEdit && (
+                <Button size="S" variant="secondary" onClick={() => onChange({ mode: 'all' })}>
+                  {t('hint.shared-first.fix', 'Show all that fit')}
+                </Button>
+              )}
+            </Flex>
           ))}
-        <Box paddingTop={3}>
+        {canEdit &&
+          hints.some((h) => h.code === 'shadowed') &&
+          slot.candidates.filter(isUntagged).length === 1 && (
+            <Flex
+              gap={2}
+              marginTop={2}
+              padding={2}
+              wrap="wrap"
+              background="warning100"
+              hasRadius
+              data-testid="hint-default-first"
+            >
+              <Typography tag="p" variant="pi" textColor="neutral800">
+                {t(
+                  'hint.default-first',
+                  'The default is above chunks written for a persona or segment: they never show.'
+                )}
+              </Typography>
+              <Button size="S" variant="secondary" onClick={onMoveDefaultLast}>
+                {t('hint.default-first.fix', 'Move the default last')}
+              </Button>
+            </Flex>
+          )}
+        {slot.mode === 'first' && slot.candidates.length > 1 && (
+          <Typography tag="p" variant="pi" textColor="neutral600" data-testid="order-hint">
+            {t(
+              'builder.order.first',
+              'Order matters: each reader gets the first chunk that fits them. Chunks for a persona or segment go above the default.'
+            )}
+          </Typography>
+        )}
+        <Flex paddingTop={3} gap={4} wrap="wrap">
           <TextButton startIcon={<Plus />} disabled={!canEdit} onClick={onAddCandidates}>
             {t('builder.candidates.add', 'Add chunks or assets')}
           </TextButton>
-        </Box>
+          <TextButton startIcon={<Sparkle />} disabled={!canEdit} onClick={onPersonalise}>
+            {t('builder.personalise', 'Personalise this slot')}
+          </TextButton>
+        </Flex>
         <div
           aria-live="polite"
           style={{ position: 'absolute', left: -10000, width: 1, height: 1, overflow: 'hidden' }}

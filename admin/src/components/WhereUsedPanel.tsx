@@ -3,6 +3,7 @@
  * offers it, and the assets that nest those, so an editor sees the impact before changing it.
  */
 import { Box, Flex, Link, Typography } from '@strapi/design-system';
+import { Link as RouterLink } from 'react-router-dom';
 
 import { useMosaicApi } from '../api/client';
 import { useLoad } from '../hooks/useLoad';
@@ -18,7 +19,8 @@ interface PanelProps {
   documentId?: string;
 }
 
-const builderLink = (documentId: string) => `/admin/plugins/${PLUGIN_ID}/assets/${documentId}`;
+// A path of the admin's router (under /admin): followed inside the admin, no reload, Back works.
+const builderLink = (documentId: string) => `/plugins/${PLUGIN_ID}/assets/${documentId}`;
 
 /** One asset that uses it: outlined when a slot offers it directly, shaded when it nests it. */
 const Use = ({
@@ -37,7 +39,9 @@ const Use = ({
       ? { background: 'neutral100' }
       : { borderStyle: 'solid', borderWidth: '1px', borderColor: 'neutral200' })}
   >
-    <Link href={builderLink(asset.documentId)}>{asset.title}</Link>
+    <Link tag={RouterLink} to={builderLink(asset.documentId)}>
+      {asset.title}
+    </Link>
     <Typography tag="p" variant="pi" textColor="neutral600">
       {how}
     </Typography>

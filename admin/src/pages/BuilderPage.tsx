@@ -1,13 +1,15 @@
 /**
  * The assembly builder for one asset: its slots and candidates on the left, the live preview on the
  * right, and tabs for side by side and coverage. Changes stay local until Save (the draft) or
- * Publish; server validation errors land next to the field they are about.
+ * Publish; server validation errors land next to the field they are about. Leaving with unsaved
+ * changes, by any way out inside the admin, asks first (stay, leave without saving, save and leave).
  */
 import {
   Alert,
   Badge,
   Box,
   Button,
+  Dialog,
   Field,
   Flex,
   Grid,
@@ -19,14 +21,15 @@ import {
 import { Check, Plus } from '@strapi/icons';
 import { BackButton, Layouts, Page, useNotification } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useBlocker, useParams, useSearchParams } from 'react-router-dom';
 
-import type { EditorAsset, EditorCandidate } from '../../../contracts/admin';
+import type { EditorAsset, EditorCandidate, EditorSlot } from '../../../contracts/admin';
 import { toFailure, useMosaicApi, type ApiFailure } from '../api/client';
 import { Card } from '../components/Card';
 import { ComparePanel } from '../components/ComparePanel';
 import { CoveragePanel } from '../components/CoveragePanel';
 import { NotSaved } from '../components/NotSaved';
+import { PersonaliseModal } from '../components/PersonaliseModal';
 import { PickerModal } from '../components/PickerModal';
 import { PreviewPanel } from '../components/PreviewPanel';
 import { SlotCard } from '../components/SlotCard';
@@ -43,16 +46,20 @@ import {
   hasBlockingHints,
   isDirty,
   moveCandidate,
+  moveDefaultLast,
   removeCandidate,
   removeSlot,
   setWeight,
   slotErrors,
+  suggestSlot,
   toSaveBody,
   updateSlot,
   validationHints,
   withSlotIds,
   type BuilderSlot,
 } from '../utils/builder';
+
+type SlotSpec = { key: string; mode: EditorSlot['mode'] };
 
 export const BuilderPage = () => {
   const t = useT();
@@ -72,7 +79,9 @@ export const BuilderPage = () => {
   // The ids of the slots the last save or publish sent, in order: its errors number them so.
   const [sent, setSent] = useState<string[]>([]);
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
-  const [picking, setPicking] = useState<number | null>(null);
+  // The slot the picker or "Personalise" is open for: its index, or a slot being added.
+  const [picking, setPicking] = useState<number | 'new' | null>(null);
+  const [personalising, setPersonalising] = useState<number | SlotSpec | null>(null);
   const [tab, setTab] = useState('assembly');
 
   /** `saving`: the answer to a save or publish, the slots the page holds, which keep their ids. */
@@ -93,7 +102,13 @@ export const BuilderPage = () => {
   const hints = useMemo(() => validationHints(slots), [slots]);
   const blocked = hasBlockingHints(hints);
 
-  // Leaving the page with unsaved work asks first.
+  // Leaving for another page of the admin (a link, the Back button, the browser's back) asks first.
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      dirty && currentLocation.pathname !== nextLocation.pathname
+  );
+
+  // Leaving the admin (reload, tab closed) with unsaved work asks first: the browser's own prompt.
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -159,6 +174,45 @@ export const BuilderPage = () => {
     setBusy(null);
   };
 
+  const onSaveAndLeave = async () => {
+    setBusy('save');
+    setSent(slots.map((slot) => slot.id));
+    const ok = await save();
+    setBusy(null);
+    if (ok && blocker.state === 'blocked') blocker.proceed();
+    else if (blocker.state === 'blocked') blocker.reset();
+  };
+
+  /** Adds the slot being named, with the candidates chosen for it, in the order they need. */
+  const addNewSlot = (spec: SlotSpec, candidates: EditorCandidate[]) =>
+    setSlots((s) => {
+      const next = addSlot(s, spec.key, spec.mode);
+      return candidates.length ? addCandidates(next, next.length - 1, candidates) : next;
+    });
+
+  const lastSaveNotice = (what: string) =>
+    dirty && (
+      <Box padding={3} marginBottom={4} background="warning100" hasRadius data-testid="last-save">
+        <Flex gap={3} wrap="wrap" justifyContent="space-between">
+          <Typography textColor="neutral800">
+            {t(
+              'builder.lastSave',
+              '{what} shows the last saved draft, not your unsaved changes. Save the draft to see them here.',
+              { what }
+            )}
+          </Typography>
+          <Button
+            size="S"
+            onClick={onSave}
+            loading={busy === 'save'}
+            disabled={!canEdit || blocked || busy !== null}
+          >
+            {t('builder.lastSave.save', 'Save draft and show')}
+          </Button>
+        </Flex>
+      </Box>
+    );
+
   const errors = failure?.errors ?? [];
   const banner = failure ? generalErrors(errors, sent.length) : [];
   const version = `${saved.updatedAt}|${saved.status}`;
@@ -188,7 +242,15 @@ export const BuilderPage = () => {
             </Typography>
             <StatusBadge status={saved.status} />
             {dirty && (
-              <Badge variant="warning" data-testid="dirty">
+              // Dark text on the warning tint: the warning badge's own colours are 4.4:1.
+              <Badge
+                backgroundColor="warning100"
+                textColor="neutral800"
+                borderColor="warning600"
+                borderStyle="solid"
+                borderWidth="1px"
+                data-testid="dirty"
+              >
                 {t('builder.unsaved', 'Unsaved changes')}
               </Badge>
             )}
@@ -313,6 +375,8 @@ export const BuilderPage = () => {
                           onChange={(change) => setSlots((s) => updateSlot(s, index, change))}
                           onRemove={() => setSlots((s) => removeSlot(s, index))}
                           onAddCandidates={() => setPicking(index)}
+                          onPersonalise={() => setPersonalising(index)}
+                          onMoveDefaultLast={() => setSlots((s) => moveDefaultLast(s, index))}
                           onMoveCandidate={(from, to) =>
                             setSlots((s) => moveCandidate(s, index, from, to))
                           }
@@ -329,7 +393,7 @@ export const BuilderPage = () => {
                           variant="secondary"
                           startIcon={<Plus />}
                           disabled={!canEdit}
-                          onClick={() => setSlots((s) => addSlot(s))}
+                          onClick={() => setPicking('new')}
                         >
                           {t('builder.slot.add', 'Add a slot')}
                         </Button>
@@ -352,6 +416,7 @@ export const BuilderPage = () => {
             </Tabs.Content>
             <Tabs.Content value="compare">
               <Box paddingTop={4}>
+                {tab === 'compare' && lastSaveNotice(t('builder.tab.compare', 'Side by side'))}
                 {tab === 'compare' && (
                   <ComparePanel
                     asset={saved.documentId}
@@ -364,6 +429,7 @@ export const BuilderPage = () => {
             </Tabs.Content>
             <Tabs.Content value="coverage">
               <Box paddingTop={4}>
+                {tab === 'coverage' && lastSaveNotice(t('builder.tab.coverage', 'Coverage'))}
                 {tab === 'coverage' && (
                   <CoveragePanel
                     documentId={saved.documentId}
@@ -376,7 +442,26 @@ export const BuilderPage = () => {
           </Tabs.Root>
         </Flex>
       </Layouts.Content>
-      {picking !== null && slots[picking] && (
+      {picking === 'new' && (
+        <PickerModal
+          slotKey=""
+          newSlot={{ ...suggestSlot(slots), taken: slots.map((slot) => slot.key) }}
+          taxonomy={taxonomy.data}
+          locale={saved.locale}
+          assetDocumentId={saved.documentId}
+          existing={[]}
+          onClose={() => setPicking(null)}
+          onAdd={(candidates, spec) => {
+            addNewSlot(spec, candidates);
+            setPicking(null);
+          }}
+          onPersonalise={(spec) => {
+            setPicking(null);
+            setPersonalising(spec);
+          }}
+        />
+      )}
+      {typeof picking === 'number' && slots[picking] && (
         <PickerModal
           slotKey={slots[picking].key}
           taxonomy={taxonomy.data}
@@ -388,8 +473,79 @@ export const BuilderPage = () => {
             setSlots((s) => addCandidates(s, picking, candidates));
             setPicking(null);
           }}
+          onPersonalise={() => {
+            setPicking(null);
+            setPersonalising(picking);
+          }}
         />
       )}
+      {personalising !== null && (typeof personalising !== 'number' || slots[personalising]) && (
+        <PersonaliseModal
+          slotKey={typeof personalising === 'number' ? slots[personalising].key : personalising.key}
+          taxonomy={taxonomy.data}
+          locale={saved.locale}
+          existing={typeof personalising === 'number' ? slots[personalising].candidates : []}
+          onClose={() => setPersonalising(null)}
+          onApply={(candidates) => {
+            if (typeof personalising === 'number') {
+              setSlots((s) =>
+                updateSlot(
+                  s.map((slot, i) => (i === personalising ? { ...slot, candidates } : slot)),
+                  personalising,
+                  { mode: 'first' }
+                )
+              );
+            } else {
+              setSlots((s) => {
+                const next = addSlot(s, personalising.key, 'first');
+                return next.map((slot, i) =>
+                  i === next.length - 1 ? { ...slot, candidates } : slot
+                );
+              });
+            }
+            setPersonalising(null);
+          }}
+        />
+      )}
+      <Dialog.Root
+        open={blocker.state === 'blocked'}
+        onOpenChange={(open: boolean) => {
+          if (!open && blocker.state === 'blocked' && busy === null) blocker.reset();
+        }}
+      >
+        <Dialog.Content>
+          <Dialog.Header>{t('builder.leave.title', 'Leave with unsaved changes?')}</Dialog.Header>
+          <Dialog.Body>
+            <Typography>
+              {t(
+                'builder.leave.body',
+                'Your changes to this asset are not saved ({changes}). Leaving drops them.',
+                { changes: changes.join(' · ') || t('builder.unsaved', 'Unsaved changes') }
+              )}
+            </Typography>
+          </Dialog.Body>
+          <Dialog.Footer>
+            <Dialog.Cancel>
+              <Button variant="tertiary">{t('builder.leave.stay', 'Stay')}</Button>
+            </Dialog.Cancel>
+            <Flex gap={2}>
+              <Button
+                variant="danger"
+                onClick={() => blocker.state === 'blocked' && blocker.proceed()}
+              >
+                {t('builder.leave.discard', 'Leave without saving')}
+              </Button>
+              <Button
+                onClick={onSaveAndLeave}
+                loading={busy === 'save'}
+                disabled={!canEdit || blocked || busy !== null}
+              >
+                {t('builder.leave.save', 'Save and leave')}
+              </Button>
+            </Flex>
+          </Dialog.Footer>
+        </Dialog.Content>
+      </Dialog.Root>
     </Main>
   );
 };

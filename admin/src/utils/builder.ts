@@ -32,6 +32,10 @@ export function withSlotIds(slots: EditorSlot[], previous: BuilderSlot[] = []): 
   return slots.map((slot, i) => ({ ...slot, id: kept[i]?.id ?? newSlotId() }));
 }
 
+/** A candidate with no persona and no segment: a default, eligible for every reader. */
+export const isUntagged = (c: EditorCandidate) =>
+  (c.personas?.length ?? 0) === 0 && (c.segments?.length ?? 0) === 0;
+
 const sameCandidate = (a: EditorCandidate, b: EditorCandidate) =>
   a.type === b.type && a.documentId === b.documentId;
 
@@ -56,9 +60,37 @@ export function freshSlotKey(slots: EditorSlot[], base = 'slot'): string {
   return `${base}-${n}`;
 }
 
-export function addSlot(slots: BuilderSlot[], key = freshSlotKey(slots)): BuilderSlot[] {
-  return [...slots, { id: newSlotId(), key, mode: 'first', limit: null, candidates: [] }];
+export function addSlot(
+  slots: BuilderSlot[],
+  key = freshSlotKey(slots),
+  mode: EditorSlot['mode'] = 'first'
+): BuilderSlot[] {
+  return [...slots, { id: newSlotId(), key, mode, limit: null, candidates: [] }];
 }
+
+/**
+ * The keys pages usually have, each with the mode it usually wants: a hero or a call to action
+ * shows one chunk (the first that fits the reader), a body or a sidebar shows every chunk that fits.
+ */
+export const SLOT_SUGGESTIONS: ReadonlyArray<{ key: string; mode: EditorSlot['mode'] }> = [
+  { key: 'hero', mode: 'first' },
+  { key: 'body', mode: 'all' },
+  { key: 'cta', mode: 'first' },
+  { key: 'sidebar', mode: 'all' },
+  { key: 'footer', mode: 'first' },
+];
+
+/** What a new slot is called unless the editor says otherwise: the first common key not used. */
+export function suggestSlot(slots: EditorSlot[]): { key: string; mode: EditorSlot['mode'] } {
+  const used = new Set(slots.map((slot) => slot.key));
+  return (
+    SLOT_SUGGESTIONS.find((s) => !used.has(s.key)) ?? { key: freshSlotKey(slots), mode: 'first' }
+  );
+}
+
+/** The mode a suggested key usually wants, `first` for any other key. */
+export const modeForKey = (key: string): EditorSlot['mode'] =>
+  SLOT_SUGGESTIONS.find((s) => s.key === key.trim())?.mode ?? 'first';
 
 export function removeSlot<S extends EditorSlot>(slots: S[], index: number): S[] {
   return slots.filter((_, i) => i !== index);
@@ -90,8 +122,9 @@ export function candidateFromItem(item: LibraryItem): EditorCandidate {
 }
 
 /**
- * Appends candidates to a slot, skipping any already offered to it (a slot serves a chunk once).
- * They go last: where an untagged default sits is the editor's call, which the hints point out.
+ * Adds candidates to a slot, skipping any already offered to it (a slot serves a chunk once).
+ * Untagged defaults go last; targeted candidates (a persona or a segment) go before the slot's
+ * first untagged default, so that in `first` mode the default does not hide them.
  */
 export function addCandidates<S extends EditorSlot>(
   slots: S[],
@@ -105,7 +138,35 @@ export function addCandidates<S extends EditorSlot>(
     if ([...slot.candidates, ...added].some((c) => sameCandidate(c, candidate))) continue;
     added.push(candidate);
   }
-  return replaceAt(slots, index, { ...slot, candidates: [...slot.candidates, ...added] });
+  const next = slot.candidates.slice();
+  const targeted = added.filter((c) => !isUntagged(c));
+  const firstDefault = next.findIndex(isUntagged);
+  next.splice(firstDefault < 0 ? next.length : firstDefault, 0, ...targeted);
+  next.push(...added.filter(isUntagged));
+  return replaceAt(slots, index, { ...slot, candidates: next });
+}
+
+/**
+ * A personalised slot's candidates: one variant per audience, in the editor's order, then the
+ * default everyone else gets. In `first` mode this is the order that serves each its own.
+ */
+export function personalisedCandidates(
+  fallback: EditorCandidate | null,
+  variants: EditorCandidate[]
+): EditorCandidate[] {
+  const out: EditorCandidate[] = [];
+  for (const candidate of [...variants, ...(fallback ? [fallback] : [])]) {
+    if (!out.some((c) => sameCandidate(c, candidate))) out.push(candidate);
+  }
+  return out;
+}
+
+/** Moves a slot's one untagged default to the end: the fix when it hides targeted candidates. */
+export function moveDefaultLast<S extends EditorSlot>(slots: S[], index: number): S[] {
+  const slot = slots[index];
+  if (!slot) return slots;
+  const at = slot.candidates.findIndex(isUntagged);
+  return at < 0 ? slots : moveCandidate(slots, index, at, slot.candidates.length - 1);
 }
 
 export function removeCandidate<S extends EditorSlot>(
@@ -219,6 +280,7 @@ export type HintCode =
   | 'limit-invalid'
   | 'slot-empty'
   | 'shadowed'
+  | 'shared-first'
   | 'weights-missing';
 
 export interface Hint {
@@ -229,9 +291,6 @@ export interface Hint {
   /** Blocking hints stop a save; the others are advice. */
   blocking: boolean;
 }
-
-const isUntagged = (c: EditorCandidate) =>
-  (c.personas?.length ?? 0) === 0 && (c.segments?.length ?? 0) === 0;
 
 /** Problems visible before saving. The server validates again; these only save a round trip. */
 export function validationHints(slots: EditorSlot[]): Hint[] {
@@ -256,11 +315,16 @@ export function validationHints(slots: EditorSlot[]): Hint[] {
       hints.push({ slot: index, code: 'slot-empty', blocking: false });
     if (slot.mode === 'first') {
       // In `first` mode an untagged candidate is always eligible: nothing after it is ever served.
+      // A targeted one after it is a default in the wrong place (move the default last); a second
+      // default means the editor wanted several shown (show all that fit).
       const fallback = slot.candidates.findIndex(isUntagged);
       if (fallback >= 0) {
         for (let i = fallback + 1; i < slot.candidates.length; i += 1) {
-          hints.push({ slot: index, candidate: i, code: 'shadowed', blocking: false });
+          if (!isUntagged(slot.candidates[i]))
+            hints.push({ slot: index, candidate: i, code: 'shadowed', blocking: false });
         }
+        if (slot.candidates.filter(isUntagged).length > 1)
+          hints.push({ slot: index, code: 'shared-first', blocking: false });
       }
     }
     if (
