@@ -1,6 +1,6 @@
 /**
  * axe-core in the page: every critical or serious accessibility violation inside Mosaic's own UI
- * (the plugin page's `main` and any dialog it opened), as readable lines, so a test can assert the
+ * (the plugin page's `main` and any dialog or alert dialog it opened), as readable lines, so a test can assert the
  * list is empty and show what failed when it is not.
  */
 import fs from 'fs';
@@ -16,8 +16,11 @@ interface Violation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-/** Critical and serious violations in `main` and open dialogs, one line per element. */
-export async function axeViolations(page: Page, include: string[] = ['main', '[role="dialog"]']) {
+/** Critical and serious violations in `main` and open (alert) dialogs, one line per element. */
+export async function axeViolations(
+  page: Page,
+  include: string[] = ['main', '[role="dialog"]', '[role="alertdialog"]']
+) {
   await page.evaluate(AXE_SOURCE);
   const present = [];
   for (const selector of include)
