@@ -106,6 +106,37 @@ function commands(strapi) {
     },
 
     /**
+     * The individual scenario's visitors as the store holds them once every accepted batch and
+     * visit is written: their profiles (one each), their events in the log and in the profiles'
+     * counts, and how many had their visit written at or after `since` (ms).
+     */
+    async individualStored({ visitors, since }) {
+      const profiles = strapi.plugin('mosaic').service('profiles');
+      await profiles.settled();
+      const hashes = visitors.map((visitor) => profiles.hash(visitor));
+      let rows = [];
+      let logged = 0;
+      for (const batch of batches(hashes)) {
+        rows = rows.concat(
+          await strapi.db.query('plugin::mosaic.profile').findMany({
+            where: { visitorHash: { $in: batch } },
+            select: ['eventCount', 'visits', 'lastSeen'],
+          })
+        );
+        logged += await strapi.db
+          .query('plugin::mosaic.event')
+          .count({ where: { visitorHash: { $in: batch } } });
+      }
+      return {
+        profiles: rows.length,
+        profiled: sum(rows, 'eventCount'),
+        logged,
+        seenSince: rows.filter((row) => new Date(row.lastSeen).getTime() >= since).length,
+        visits: sum(rows, 'visits'),
+      };
+    },
+
+    /**
      * A full garbage collection, then V8's account of the memory: RSS compared at the same point
      * of the collector's cycle, rather than wherever it happened to be.
      */
