@@ -108,19 +108,21 @@ function commands(strapi) {
     /**
      * The individual scenario's visitors as the store holds them once every accepted batch and
      * visit is written: their profiles (one each), their events in the log and in the profiles'
-     * counts, and how many had their visit written at or after `since` (ms).
+     * counts, and how many had the visit of their last request written: `lastSent[i]` is when it
+     * was sent (ms), and the visit sets `lastSeen` to when the server took it, later.
      */
-    async individualStored({ visitors, since }) {
+    async individualStored({ visitors, lastSent }) {
       const profiles = strapi.plugin('mosaic').service('profiles');
       await profiles.settled();
       const hashes = visitors.map((visitor) => profiles.hash(visitor));
+      const sentAt = new Map(hashes.map((hash, i) => [hash, lastSent[i]]));
       let rows = [];
       let logged = 0;
       for (const batch of batches(hashes)) {
         rows = rows.concat(
           await strapi.db.query('plugin::mosaic.profile').findMany({
             where: { visitorHash: { $in: batch } },
-            select: ['eventCount', 'visits', 'lastSeen'],
+            select: ['visitorHash', 'eventCount', 'visits', 'lastSeen'],
           })
         );
         logged += await strapi.db
@@ -131,7 +133,9 @@ function commands(strapi) {
         profiles: rows.length,
         profiled: sum(rows, 'eventCount'),
         logged,
-        seenSince: rows.filter((row) => new Date(row.lastSeen).getTime() >= since).length,
+        seenSince: rows.filter(
+          (row) => new Date(row.lastSeen).getTime() >= sentAt.get(row.visitorHash)
+        ).length,
         visits: sum(rows, 'visits'),
       };
     },
