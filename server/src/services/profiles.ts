@@ -580,6 +580,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     cacheStats: () => cache.stats(),
     cached: (visitorId: string) => cache.has(hash(visitorId)),
 
+    /**
+     * For code that writes profile or event rows itself, past this service: drops what this and
+     * every other instance keep of these visitors (by HMAC), as Mosaic's own writes do. Without
+     * it, such a write shows within the profile cache's `ttlMs`.
+     */
+    async changed(visitorHashes: string[]) {
+      cache.drop(visitorHashes);
+      await publishChange(visitorHashes);
+    },
+
     hash,
 
     /** Whether this request lets Mosaic remember the visitor. */
