@@ -133,8 +133,14 @@ function commands(strapi) {
         profiles: rows.length,
         profiled: sum(rows, 'eventCount'),
         logged,
+        requested: lastSent.filter((at) => at > 0).length,
+        // Absent before the profile cache (a7dfc4b): the "before" figures were run with this file.
+        visitWrites: profiles.visitStats?.() ?? null,
+        cache: profiles.cacheStats?.() ?? null,
         seenSince: rows.filter(
-          (row) => new Date(row.lastSeen).getTime() >= sentAt.get(row.visitorHash)
+          (row) =>
+            sentAt.get(row.visitorHash) > 0 &&
+            new Date(row.lastSeen).getTime() >= sentAt.get(row.visitorHash)
         ).length,
         visits: sum(rows, 'visits'),
       };
