@@ -31,7 +31,8 @@ const TARGET = { rpsRatio: 0.8, p99Ratio: 1.5 };
 
 /** The contexts both scenarios send: no crawler (it would be served anonymously), no persona. */
 const CONTEXTS = REQUESTS.filter(({ ua }) => !/bot|crawl|spider/i.test(ua)).map((r) => {
-  const { persona: _persona, ...query } = r.query;
+  const query = { ...r.query };
+  delete query.persona;
   return { ...r, query };
 });
 
