@@ -19,6 +19,8 @@
  *   npm run bench                                   SQLite, recorded (about 6 minutes on 2 cores)
  *   DATABASE_CLIENT=postgres npm run bench          the machine's PostgreSQL, in its own schema
  *   node bench/run.js --quick                       short runs, printed, not recorded
+ *   node bench/run.js --individual                  only anonymous vs individual (issue 17),
+ *                                                   recorded in its own section (about 2 minutes)
  *
  * Needs the plugin built (`npm run build`): Strapi loads it from dist/.
  */
@@ -59,12 +61,14 @@ const {
   summarizeProfile,
 } = require('./lib/profile');
 const { startServer } = require('./lib/server');
+const individual = require('./lib/individual');
 const { dropPostgresSchema, freshPostgresSchema } = require('../playground/scripts/databases');
 
 const APP_DIR = path.join(ROOT, 'playground');
 const TMP = path.join(APP_DIR, '.tmp');
 const RESULTS = path.join(__dirname, 'RESULTS.md');
 const SECTION = 'HTTP: delivery vs Strapi';
+const INDIVIDUAL_SECTION = 'HTTP: anonymous vs individual';
 
 // Six slices a route: the latency of one 4 s slice swings by half between slices (for C as much
 // as for A), so a p99 over fewer is a draw of which slices were slow.
@@ -519,6 +523,26 @@ ${functionsTable(profiles.events, { rows: 10 })}
 `;
 }
 
+/** The individual scenario's section of RESULTS.md, on its own (also after `--individual`). */
+async function recordIndividual(run, database, started) {
+  const postgres = database.env.DATABASE_CLIENT === 'postgres';
+  const section = postgres ? `${INDIVIDUAL_SECTION} (PostgreSQL)` : INDIVIDUAL_SECTION;
+  const header = [
+    `- Recorded: ${timestamp()}, in ${fmt(msSince(started) / 60000, 1)} min`,
+    `- Command: ${commandLines()
+      .map((c) => `\`${c}\``)
+      .join(', that is ')}`,
+    `- Machine: ${run.host.nproc} CPUs, ${run.host.cpu}, Node.js ${run.host.node}; load average ${fmt(load(), 2)} at the end`,
+    `- Database: ${database.description}`,
+  ].join('\n');
+  await recordSection(
+    RESULTS,
+    section,
+    individual.markdown(run.individual, { header, settings: run.settings })
+  );
+  console.log(`Recorded in ${path.relative(ROOT, RESULTS)}, section "${section}".`);
+}
+
 async function main() {
   const quick = process.argv.includes('--quick');
   const settings = quick ? QUICK : FULL;
@@ -566,7 +590,24 @@ async function main() {
     return (i) => built[i % distinct];
   };
   let finished = false;
+  const individualOnly = process.argv.includes('--individual');
+  const measureIndividual = () =>
+    individual.measureIndividual(port, server, {
+      ...settings,
+      log,
+      profile: {
+        seconds: settings.profileS,
+        file: (key) => path.join(TMP, `bench-http-individual-${key}.cpuprofile`),
+      },
+    });
   try {
+    if (individualOnly) {
+      log('\nAnonymous vs individual (consenting visitors with profiles)');
+      run.individual = await measureIndividual();
+      for (const line of individual.printLines(run.individual)) log(line);
+      finished = true;
+      return;
+    }
     run.checks = await checkAnswers(port, server, credentials.token);
     const kb = (key) => `${fmt(run.checks.bytes[key] / 1024, 1)} KB`;
     log(
@@ -645,6 +686,10 @@ async function main() {
       );
     }
 
+    log('\nAnonymous vs individual (consenting visitors with profiles)');
+    run.individual = await measureIndividual();
+    for (const line of individual.printLines(run.individual)) log(line);
+
     run.profiles = {};
     const profiled = {
       A: routeRequests('A', 'public'),
@@ -669,7 +714,9 @@ async function main() {
     // Kept when something failed: Strapi's own account of it.
     if (finished) fs.rmSync(logFile, { force: true });
     else log(`  server log kept in ${path.relative(ROOT, logFile)}`);
+    if (finished && !quick) await recordIndividual(run, database, started);
   }
+  if (individualOnly) return;
 
   log('\nTargets');
   for (const line of verdicts(run)) log(`  ${line.replace(/\*\*/g, '')}`);

@@ -106,6 +106,47 @@ function commands(strapi) {
     },
 
     /**
+     * The individual scenario's visitors as the store holds them once every accepted batch and
+     * visit is written: their profiles (one each), their events in the log and in the profiles'
+     * counts, and how many had the visit of their last request written: `lastSent[i]` is when it
+     * was sent (ms), and the visit sets `lastSeen` to when the server took it, later.
+     */
+    async individualStored({ visitors, lastSent }) {
+      const profiles = strapi.plugin('mosaic').service('profiles');
+      await profiles.settled();
+      const hashes = visitors.map((visitor) => profiles.hash(visitor));
+      const sentAt = new Map(hashes.map((hash, i) => [hash, lastSent[i]]));
+      let rows = [];
+      let logged = 0;
+      for (const batch of batches(hashes)) {
+        rows = rows.concat(
+          await strapi.db.query('plugin::mosaic.profile').findMany({
+            where: { visitorHash: { $in: batch } },
+            select: ['visitorHash', 'eventCount', 'visits', 'lastSeen'],
+          })
+        );
+        logged += await strapi.db
+          .query('plugin::mosaic.event')
+          .count({ where: { visitorHash: { $in: batch } } });
+      }
+      return {
+        profiles: rows.length,
+        profiled: sum(rows, 'eventCount'),
+        logged,
+        requested: lastSent.filter((at) => at > 0).length,
+        // Absent before the profile cache (a7dfc4b): the "before" figures were run with this file.
+        visitWrites: profiles.visitStats?.() ?? null,
+        cache: profiles.cacheStats?.() ?? null,
+        seenSince: rows.filter(
+          (row) =>
+            sentAt.get(row.visitorHash) > 0 &&
+            new Date(row.lastSeen).getTime() >= sentAt.get(row.visitorHash)
+        ).length,
+        visits: sum(rows, 'visits'),
+      };
+    },
+
+    /**
      * A full garbage collection, then V8's account of the memory: RSS compared at the same point
      * of the collector's cycle, rather than wherever it happened to be.
      */

@@ -349,6 +349,8 @@ describe('a segment of one', () => {
         hash
       )
       .update({ [lastSeen]: new Date(Date.now() - 2 * 60 * 60 * 1000) });
+    // Written past Mosaic: the profile cache is told, as code that writes rows itself must.
+    await strapi.plugin('mosaic').service('profiles').changed([hash]);
     const second = await resolve('home', visitor, '?explain=true', trusted);
     expect(second.meta.explain!.context.visitor).toMatchObject({ visits: 2, new: false });
     expect(slot(second, 'proof')).toEqual(['proof-returning']);

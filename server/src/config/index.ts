@@ -25,6 +25,20 @@ export const configSchema = z
         maxBytes: z.number().int().min(1024),
       })
       .strict(),
+    /**
+     * Consenting visitors' profiles kept in memory for their resolves, per instance, in step with
+     * every write (and, with Redis, every other instance's): `maxEntries: 0` turns it off; an
+     * entry is read again after `ttlMs` whatever happens.
+     */
+    profileCache: z
+      .object({
+        maxEntries: z.number().int().min(0),
+        maxBytes: z.number().int().min(1024),
+        ttlMs: z.number().int().min(0),
+      })
+      .partial()
+      .strict()
+      .optional(),
     /** How deep assets may nest inside assets. */
     maxDepth: z.number().int().min(1).max(20),
     /** `required`: profiles only for visitors who said yes; `implied`: unless they said no. */

@@ -120,6 +120,30 @@ const CLOSE = Buffer.from('}');
 export const etagOf = (body: Buffer) =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 
+/** The digest of a variant's data bytes, computed once per kept rendering. */
+const digests = new WeakMap<Buffer, string>();
+const digestOf = (bytes: Buffer) => {
+  let digest = digests.get(bytes);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(bytes).digest('base64url');
+    digests.set(bytes, digest);
+  }
+  return digest;
+};
+
+/**
+ * An asset answer's strong validator: a digest of its data bytes' digest and its meta, the two
+ * parts that make its bytes (different bytes, different ETag; equal bytes, equal ETag). A
+ * visitor's own answer is assembled per request: its data, shared by the variant's readers, is
+ * then hashed once, not on every answer.
+ */
+const answerEtag = (dataBytes: Buffer, metaJson: string) =>
+  `"${createHash('sha256')
+    .update(digestOf(dataBytes))
+    .update(metaJson)
+    .digest('base64url')
+    .slice(0, 27)}"`;
+
 /** An asset's `data`: the fields an app added to the asset, then its own and the slots. */
 function assetData(asset: CompiledAsset, format: string, slots: AssetData['slots']): AssetData {
   return { ...asset.extra, slug: asset.slug, locale: asset.locale, format, slots };
@@ -399,7 +423,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const kept = keep ? cache.peek<{ body: Buffer; etag: string }>(key) : undefined;
       if (kept) return kept;
       const body = Buffer.concat([OPEN_DATA, dataBytes, OPEN_META, Buffer.from(metaJson), CLOSE]);
-      const answer = { body, etag: etagOf(body) };
+      const answer = { body, etag: answerEtag(dataBytes, metaJson) };
       if (keep) cache.put(key, answer, body.length + key.length * 2);
       return answer;
     },

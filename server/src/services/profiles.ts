@@ -16,6 +16,7 @@ import { UIDS } from '../content-types';
 import { tableOf, withRetry, type Knex } from '../data';
 import { affinityFrom, type ProfileEvent } from '../core/profile';
 import { NEW_VISIT_WHEN, visitsAt } from '../core/visits';
+import { ProfileCache } from './profile-cache';
 import type { Context } from '../core/types';
 import { declaredTraits, fitsTraitType, traitAttribute } from '../traits';
 import { getService } from '../utils';
@@ -91,10 +92,59 @@ const toMillis = (value: unknown): number | null => {
   return Number.isFinite(n) && /^\d+$/.test(String(value)) ? n : Date.parse(String(value));
 };
 
+/** What a resolve reads of a visitor: their profile row (null: none yet) and newest events. */
+interface ResolveRead {
+  profile: ProfileRow | null;
+  events: TrackedEvent[];
+}
+
+interface ProfileRow {
+  visits: number;
+  eventCount: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  traits: Record<string, unknown>;
+}
+
+/** What a group commit did to one visitor's row (see `writeGroup`). */
+interface VisitorChange {
+  events: number;
+  now: number;
+  visit: boolean;
+  /** The events appended to their log, in insertion order. */
+  logged: TrackedEvent[];
+}
+
+/** Without `profileCache` in the config. */
+const PROFILE_CACHE_DEFAULTS = { maxEntries: 10000, maxBytes: 32 * 1024 * 1024, ttlMs: 60000 };
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const config = () => strapi.config.get('plugin::mosaic') as MosaicConfig;
   const knex = (): Knex => strapi.db.connection;
   let secret: string | null = null;
+
+  /**
+   * Resolves read profiles from here (services/profile-cache.ts): kept in step with every write
+   * below, dropped on other instances' writes (Redis), off while those cannot arrive.
+   */
+  const logSizes = new WeakMap<TrackedEvent[], number>();
+  const cache = new ProfileCache<ResolveRead>(
+    () => ({ ...PROFILE_CACHE_DEFAULTS, ...config().profileCache }),
+    () => getService('redis', strapi).profileChangesArrive(),
+    (read) => JSON.stringify(read).length,
+    Date.now,
+    // Changed in place: the row is small, the events are what grows (sized once per log).
+    (read) => {
+      let size = logSizes.get(read.events);
+      if (size === undefined) {
+        size = read.events.reduce((n, event) => n + 64 + JSON.stringify(event).length, 0);
+        logSizes.set(read.events, size);
+      }
+      return 512 + size;
+    }
+  );
+  const publishChange = (hashes: string[] | null) =>
+    getService('redis', strapi).publishProfileChange(hashes);
 
   const tables = () => ({
     profiles: tableOf(strapi, UIDS.profile),
@@ -221,18 +271,33 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /** Writes a group of batches in one transaction: counters, profiles, then the events. */
-  async function writeGroup(trx: Knex, batches: PendingBatch[]) {
-    const { events: log, profiles } = tables();
-    await counted(trx, batches);
-    const visitors = new Map<string, { events: number; now: number; visit: boolean }>();
+  /** Each visitor's change in a group: what `writeGroup` writes, and the cache mirrors. */
+  function changesOf(batches: PendingBatch[]) {
+    const visitors = new Map<string, VisitorChange>();
     for (const batch of batches) {
       if (!batch.visitorHash) continue;
-      const seen = visitors.get(batch.visitorHash) ?? { events: 0, now: batch.now, visit: false };
+      const seen = visitors.get(batch.visitorHash) ?? {
+        events: 0,
+        now: batch.now,
+        visit: false,
+        logged: [],
+      };
       seen.events += batch.events.length;
       seen.now = Math.max(seen.now, batch.now);
       if (batch.visit) seen.visit = true;
+      seen.logged.push(...batch.events);
       visitors.set(batch.visitorHash, seen);
     }
+    return visitors;
+  }
+
+  async function writeGroup(
+    trx: Knex,
+    batches: PendingBatch[],
+    visitors: Map<string, VisitorChange>
+  ) {
+    const { events: log, profiles } = tables();
+    await counted(trx, batches);
     if (!visitors.size) return [];
     const hashes = [...visitors.keys()].sort();
     for (const visitorHash of hashes) {
@@ -308,16 +373,58 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * batch the database refuses fails alone, never the other visitors' batches it shared a group with.
    */
   async function writeTogether(group: PendingBatch[]) {
+    const visitors = changesOf(group);
+    const hashes = [...visitors.keys()];
+    cache.beginWrite(hashes);
+    let overLimit: string[];
     try {
-      const overLimit = await withRetry(() => knex().transaction((trx) => writeGroup(trx, group)));
-      for (const visitorHash of overLimit) {
-        await trimLog(knex(), visitorHash).catch(() => undefined);
-      }
-      for (const batch of group) batch.done(null);
+      overLimit = await withRetry(() =>
+        knex().transaction((trx) => writeGroup(trx, group, visitors))
+      );
     } catch (error) {
+      cache.endWrite(hashes);
       if (group.length === 1) group[0].done(error as Error);
       else for (const batch of group) await writeTogether([batch]);
+      return;
     }
+    // Committed: the cached rows change as the SQL changed them, and other instances drop theirs
+    // before any request of the group is answered.
+    cache.endWrite(hashes, (hash, read) => afterChange(read, visitors.get(hash)!));
+    if (hashes.length) await publishChange(hashes);
+    for (const visitorHash of overLimit) {
+      await trimLog(knex(), visitorHash).catch(() => undefined);
+    }
+    for (const batch of group) batch.done(null);
+  }
+
+  /**
+   * A cached read as it is once a group's change to the visitor is committed: the upsert of
+   * `upsertProfile` (visit counted by the rule of core/visits.ts, events counted, last seen), the
+   * events appended to the log in the order `readWhole` reads them (time, then insertion), the
+   * newest `maxEvents` kept.
+   */
+  function afterChange(read: ResolveRead, change: VisitorChange): ResolveRead {
+    const profile: ProfileRow = read.profile
+      ? {
+          ...read.profile,
+          visits: change.visit ? visitsAt(read.profile, change.now) : read.profile.visits,
+          eventCount: read.profile.eventCount + change.events,
+          lastSeen: change.now,
+        }
+      : {
+          visits: change.visit ? 1 : 0,
+          eventCount: change.events,
+          firstSeen: change.now,
+          lastSeen: change.now,
+          traits: {},
+        };
+    if (!change.logged.length) return { profile, events: read.events };
+    const appended = change.logged.map((event) =>
+      Object.freeze(eventOf((field) => event[field] ?? null))
+    );
+    // Array.prototype.sort is stable: equal times keep their insertion order, as ids do.
+    const events = [...read.events, ...appended].sort((a, b) => a.ts - b.ts);
+    return { profile, events: events.slice(-config().eventLog.maxEvents) };
   }
 
   /** An event from a row of the log, `value(field)` reading the field's column. */
@@ -349,9 +456,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /** A visit nobody waits for: a failure to count it is logged, the answer was given already. */
-  const visitFailed = (error: Error | null) => {
-    if (error) strapi.log.warn(`[mosaic] a visit was not counted: ${error.message}`);
+  const visitDone = (error: Error | null) => {
+    if (error) {
+      visitWrites.failed += 1;
+      strapi.log.warn(`[mosaic] a visit was not counted: ${error.message}`);
+    } else visitWrites.written += 1;
   };
+  /** Resolves' visits: queued, then written or failed (for the benchmark's "nothing lost"). */
+  const visitWrites = { queued: 0, written: 0, failed: 0 };
 
   async function readEvents(db: Knex, visitorHash: string): Promise<TrackedEvent[]> {
     const { events } = tables();
@@ -367,7 +479,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /** A profile row's fields, `value(field)` reading the field's column. */
-  function profileOf(value: (field: (typeof PROFILE_FIELDS)[number]) => unknown) {
+  function profileOf(value: (field: (typeof PROFILE_FIELDS)[number]) => unknown): ProfileRow {
     return {
       visits: Number(value('visits') ?? 0),
       eventCount: Number(value('eventCount') ?? 0),
@@ -381,7 +493,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * A visitor's profile and the newest `maxEvents` events of their log in one bounded statement
    * (a left join: the profile's columns repeat on each event row, and come alone without events).
    */
-  async function readWhole(db: Knex, visitorHash: string) {
+  async function readWhole(db: Knex, visitorHash: string): Promise<ResolveRead | null> {
     const { profiles, events } = tables();
     const rows: Array<Record<string, unknown>> = await db({ p: profiles.name })
       .leftJoin(
@@ -405,7 +517,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const log = rows
       .filter((row) => row.eid !== null && row.eid !== undefined)
       .reverse()
-      .map((row) => eventOf((field) => row[`e${EVENT_FIELDS.indexOf(field)}`]));
+      // Frozen: kept in the profile cache and handed to every resolve of the visitor.
+      .map((row) => Object.freeze(eventOf((field) => row[`e${EVENT_FIELDS.indexOf(field)}`])));
     return { profile, events: log };
   }
 
@@ -439,14 +552,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   /** Deletes the rows kept under a visitor's HMAC from every table that has one; how many. */
-  function eraseRows(visitorHash: string): Promise<number> {
-    return knex().transaction(async (trx) => {
-      let removed = 0;
-      for (const table of visitorTables()) {
-        removed += await trx(table.name).where(table.column('visitorHash'), visitorHash).delete();
-      }
-      return removed;
-    });
+  async function eraseRows(visitorHash: string): Promise<number> {
+    cache.beginWrite([visitorHash]);
+    try {
+      return await knex().transaction(async (trx) => {
+        let removed = 0;
+        for (const table of visitorTables()) {
+          removed += await trx(table.name).where(table.column('visitorHash'), visitorHash).delete();
+        }
+        return removed;
+      });
+    } finally {
+      // Whatever happened, nothing read before stays: here and on every other instance.
+      cache.endWrite([visitorHash]);
+      await publishChange([visitorHash]);
+    }
   }
 
   async function settled() {
@@ -458,6 +578,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async bootstrap() {
       secret = await loadSecret();
+      getService('redis', strapi).onProfileChange((hashes) => cache.drop(hashes));
+    },
+
+    /** The profile cache's counters, and whether it holds a visitor (for tests and the benchmark). */
+    cacheStats: () => cache.stats(),
+    visitStats: () => ({ ...visitWrites }),
+    cached: (visitorId: string) => cache.has(hash(visitorId)),
+
+    /**
+     * For code that writes profile or event rows itself, past this service: drops what this and
+     * every other instance keep of these visitors (by HMAC), as Mosaic's own writes do. Without
+     * it, such a write shows within the profile cache's `ttlMs`.
+     */
+    async changed(visitorHashes: string[]) {
+      cache.drop(visitorHashes);
+      await publishChange(visitorHashes);
     },
 
     hash,
@@ -470,17 +606,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * What a resolve knows of a consenting visitor, read in one bounded statement: their profile
-     * and the newest events of their log, as they are now (real time, no cache). The visit itself
-     * (a new one when the last request is older than the session gap) is written after the answer,
-     * with the events' next group commit; the answer counts it already.
+     * What a resolve knows of a consenting visitor: their profile and the newest events of their
+     * log, as they are now (real time: from the profile cache, which every write keeps in step,
+     * or read in one bounded statement). The visit itself (a new one when the last request is
+     * older than the session gap) is written after the answer, with the events' next group
+     * commit; the answer counts it already.
      */
     async forResolve(visitorId: string, now: number): Promise<Partial<Context>> {
       const visitorHash = hash(visitorId);
-      const read = await readWhole(knex(), visitorHash);
-      enqueue({ visitorHash, events: [], now, visit: true, done: visitFailed });
-      const profile = read?.profile;
-      const events = read?.events ?? [];
+      const read = await cache.get(visitorHash, async () => {
+        const whole = await readWhole(knex(), visitorHash);
+        return whole ?? { profile: null, events: [] };
+      });
+      visitWrites.queued += 1;
+      enqueue({ visitorHash, events: [], now, visit: true, done: visitDone });
+      const profile = read.profile;
+      // Copies: a hook or enricher may change the context it is handed.
+      const events = read.events.slice();
       // As the upsert will count it.
       const visits = visitsAt(profile ?? null, now);
       const { halfLifeDays, saturation } = config().affinity;
@@ -492,7 +634,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           lastSeen: iso(now) ?? undefined,
           new: visits <= 1,
         },
-        traits: profile?.traits ?? {},
+        traits: { ...(profile?.traits ?? {}) },
         events: events as ProfileEvent[],
         affinity: affinityFrom(events, now, { halfLifeMs: halfLifeDays * DAY_MS, saturation }),
       };
@@ -532,31 +674,41 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const visitorHash = hash(visitorId);
       const { profiles } = tables();
       const c = profiles.column;
-      await knex().transaction(async (trx) => {
-        await upsertProfile(trx, visitorHash, now, {});
-        const query = trx(profiles.name).where(c('visitorHash'), visitorHash);
-        // SQLite serialises writers itself and has no row locks.
-        const row = await (
-          strapi.db.dialect.client === 'sqlite' ? query : query.forUpdate()
-        ).first();
-        const merged = { ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}), ...traits };
-        for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
-        // Declared traits also go to their own columns, where audience estimates count them.
-        const columns: Record<string, unknown> = {};
-        for (const [name, value] of Object.entries(traits)) {
-          const type = declared[name];
-          if (!type) continue;
-          columns[c(traitAttribute(name))] =
-            type === 'datetime' && value !== null ? new Date(String(value)) : value;
-        }
-        await trx(profiles.name)
-          .where(c('visitorHash'), visitorHash)
-          .update({
-            [c('traits')]: JSON.stringify(merged),
-            [c('updatedAt')]: new Date(now),
-            ...columns,
-          });
-      });
+      cache.beginWrite([visitorHash]);
+      try {
+        await knex().transaction(async (trx) => {
+          await upsertProfile(trx, visitorHash, now, {});
+          const query = trx(profiles.name).where(c('visitorHash'), visitorHash);
+          // SQLite serialises writers itself and has no row locks.
+          const row = await (
+            strapi.db.dialect.client === 'sqlite' ? query : query.forUpdate()
+          ).first();
+          const merged = {
+            ...parseJson<Record<string, unknown>>(row?.[c('traits')], {}),
+            ...traits,
+          };
+          for (const [key, value] of Object.entries(traits)) if (value === null) delete merged[key];
+          // Declared traits also go to their own columns, where audience estimates count them.
+          const columns: Record<string, unknown> = {};
+          for (const [name, value] of Object.entries(traits)) {
+            const type = declared[name];
+            if (!type) continue;
+            columns[c(traitAttribute(name))] =
+              type === 'datetime' && value !== null ? new Date(String(value)) : value;
+          }
+          await trx(profiles.name)
+            .where(c('visitorHash'), visitorHash)
+            .update({
+              [c('traits')]: JSON.stringify(merged),
+              [c('updatedAt')]: new Date(now),
+              ...columns,
+            });
+        });
+      } finally {
+        // Committed or not, nothing read before stays: here and on every other instance.
+        cache.endWrite([visitorHash]);
+        await publishChange([visitorHash]);
+      }
       return (await readProfile(knex(), visitorHash))!.traits;
     },
 
@@ -603,7 +755,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async purge(now: number) {
       const cutoff = now - getService('settings', strapi).current().retentionDays * DAY_MS;
       const { profiles, events, counters } = tables();
-      return knex().transaction(async (trx) => {
+      const purged = await knex().transaction(async (trx) => {
         const stale = trx(profiles.name)
           .select(profiles.column('visitorHash'))
           .where(profiles.column('lastSeen'), '<', new Date(cutoff));
@@ -619,6 +771,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           .delete();
         return { profiles: staleProfiles, events: staleEvents, counters: staleCounters };
       });
+      cache.drop('all');
+      await publishChange(null);
+      return purged;
     },
   };
 };

@@ -17,6 +17,8 @@ import Redis from 'ioredis';
 import type { MosaicConfig } from '../config';
 
 const INVALIDATION_CHANNEL = 'mosaic:invalidate';
+/** Visitors whose profile changed on an instance: `{ from, hashes }`, `hashes` null for all. */
+const PROFILES_CHANNEL = 'mosaic:profiles';
 /** How long compiled content may live here while invalidations cannot arrive. */
 export const LOCAL_TTL_MS = 3000;
 /** How long a start waits for Redis before serving without it. */
@@ -30,11 +32,28 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   /** Set while the subscriber is not connected: empties the cache every LOCAL_TTL_MS. */
   let expiring: NodeJS.Timeout | null = null;
 
+  /** Told of other instances' profile changes (services/profiles.ts: its profile cache). */
+  let onProfiles: (hashes: string[] | 'all') => void = () => undefined;
+
   const url = () => (strapi.config.get('plugin::mosaic') as MosaicConfig).redis?.url;
 
   return {
     /** The command connection, for the rate limiter; null without Redis. */
     client: () => client,
+
+    /** Who to tell when another instance changed visitors' profiles. */
+    onProfileChange(handler: (hashes: string[] | 'all') => void) {
+      onProfiles = handler;
+    },
+
+    /**
+     * Whether every other instance's profile changes reach this one: no Redis configured (one
+     * instance), or Redis connected and subscribed. Otherwise nothing profile-keyed may be kept.
+     */
+    profileChangesArrive(): boolean {
+      if (!url()) return true;
+      return subscriber !== null && subscriber.status === 'ready' && expiring === null;
+    },
 
     /** Connects and calls `onInvalidate` whenever another instance changed Mosaic content. */
     async connect(onInvalidate: () => void) {
@@ -54,6 +73,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
         expiring = setInterval(onInvalidate, LOCAL_TTL_MS);
         expiring.unref();
+        onProfiles('all');
       };
       subscriber.on('close', () => lost('connection closed'));
       subscriber.on('ready', () => {
@@ -61,14 +81,27 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         clearInterval(expiring);
         expiring = null;
         onInvalidate();
+        onProfiles('all');
         strapi.log.info('[mosaic] redis reachable again: shared invalidation and rate limit');
       });
-      subscriber.on('message', (_channel, sender) => {
-        if (sender !== instanceId) onInvalidate();
+      subscriber.on('message', (channel, message) => {
+        if (channel === PROFILES_CHANNEL) {
+          try {
+            const { from, hashes } = JSON.parse(message) as {
+              from: string;
+              hashes: string[] | null;
+            };
+            if (from !== instanceId) onProfiles(hashes ?? 'all');
+          } catch {
+            onProfiles('all');
+          }
+          return;
+        }
+        if (message !== instanceId) onInvalidate();
       });
 
       const ready = Promise.all([
-        subscriber.subscribe(INVALIDATION_CHANNEL),
+        subscriber.subscribe(INVALIDATION_CHANNEL, PROFILES_CHANNEL),
         new Promise<void>((resolve) =>
           client!.status === 'ready' ? resolve() : client!.once('ready', () => resolve())
         ),
@@ -91,6 +124,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await client.publish(INVALIDATION_CHANNEL, instanceId).catch((error: Error) => {
         strapi.log.warn(`[mosaic] redis: invalidation not published: ${error.message}`);
       });
+    },
+
+    /**
+     * Tells the other instances that these visitors' profiles (null: every profile) changed, so
+     * that none keeps what it read before. Resolves once Redis took the message (or refused it).
+     */
+    async publishProfileChange(hashes: string[] | null) {
+      if (!client || client.status !== 'ready') return;
+      await client
+        .publish(PROFILES_CHANNEL, JSON.stringify({ from: instanceId, hashes }))
+        .catch((error: Error) => {
+          strapi.log.warn(`[mosaic] redis: profile change not published: ${error.message}`);
+        });
     },
 
     async disconnect() {
