@@ -2,7 +2,7 @@
  * The first real task of an editor new to Mosaic, in a real headless Chromium (issue #15's "Done
  * when"): from a logged-in admin, build a new asset from the demo's chunks with two slots — `hero`,
  * where developers and marketers each get their own hero and everyone else the default, and `body`
- * with two shared chunks — publish it and look at it for the three personas side by side. The test
+ * with two shared chunks — look at it for the three personas side by side and publish it. The test
  * counts its own UI actions (a click, filling one field, a key sequence, a drag: one each) and
  * holds them to at most 15, with no JSON and no id typed; then it asks the delivery API, as each
  * persona, what readers now get.
@@ -132,13 +132,15 @@ describe('a new editor personalises a page', () => {
     // Every chunk that fits is shown: no "only one will show" warning to fix.
     expect(await page.getByTestId('hint-shared-first').count()).toBe(0);
 
-    await act.click(page.getByRole('button', { name: 'Publish' }), 'Publish');
-    await page.getByText('Published: readers now get this assembly').waitFor();
-
+    // Side by side saves the draft on the way in and shows the three personas' pages.
     await act.click(page.getByRole('tab', { name: 'Side by side' }), 'Side by side');
     for (const name of ['Hero for developers', 'Hero for marketers', 'Hero (default)'])
       await page.getByRole('tabpanel').getByText(name).first().waitFor();
     await page.getByRole('tabpanel').getByText('Feature: write once').first().waitFor();
+    expect(await page.getByTestId('last-save').count()).toBe(0);
+
+    await act.click(page.getByRole('button', { name: 'Publish' }), 'Publish');
+    await page.getByText('Published: readers now get this assembly').waitFor();
 
     expect(actions.length).toBeLessThanOrEqual(15);
     // No JSON and no id was typed: only a title and a search.

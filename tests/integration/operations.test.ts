@@ -162,17 +162,26 @@ describe('the compiled cache', () => {
     }));
     await api().post('/api/mosaic/events').set(headers).send({ events }).expect(202);
     await api().get('/api/mosaic/assets/home').set(headers).expect(200);
-    await strapi.plugin('mosaic').service('profiles').settled();
+    const profiles = strapi.plugin('mosaic').service('profiles');
+    await profiles.settled();
+    // Not in this instance's profile cache (as on an instance that has not seen the visitor yet).
+    await profiles.changed([profiles.hash(visitor)]);
 
-    const queries: string[] = [];
-    const listener = (query: { sql: string }) => queries.push(query.sql);
-    strapi.db.connection.on('query', listener);
-    const res = await api().get('/api/mosaic/assets/home?explain=true').set(headers).expect(200);
-    strapi.db.connection.off('query', listener);
-    await strapi.plugin('mosaic').service('profiles').settled();
+    const mosaicReads = async (path: string) => {
+      const queries: string[] = [];
+      const listener = (query: { sql: string }) => queries.push(query.sql);
+      strapi.db.connection.on('query', listener);
+      const answer = await api().get(path).set(headers).expect(200);
+      strapi.db.connection.off('query', listener);
+      await profiles.settled();
+      const selects = queries.filter((sql) => MOSAIC_TABLES.test(sql) && /^\s*select/i.test(sql));
+      return { answer, selects };
+    };
+    const { answer: res, selects: reads } = await mosaicReads(
+      '/api/mosaic/assets/home?explain=true'
+    );
 
     // Its visit is written after the answer; what the answer waited on is one read.
-    const reads = queries.filter((sql) => MOSAIC_TABLES.test(sql) && /^\s*select/i.test(sql));
     expect(reads).toHaveLength(1);
     expect(reads[0]).toMatch(/\bjoin\b/i);
     expect(reads[0]).toMatch(/\blimit\b/i);
@@ -181,6 +190,12 @@ describe('the compiled cache', () => {
     expect(res.body.meta.explain.context.events).toHaveLength(3);
     // Its events came first, then two resolves in one session: one visit.
     expect(res.body.meta.explain.context.visitor).toMatchObject({ visits: 1, new: true });
+
+    // The next answer reads nothing: the profile cache holds the visitor, kept in step by writes.
+    const next = await mosaicReads('/api/mosaic/assets/home?explain=true');
+    expect(next.selects).toHaveLength(0);
+    expect(next.answer.body.meta.persona).toBe('developer');
+    expect(next.answer.body.meta.explain.context.events).toHaveLength(3);
   });
 
   it("keeps its content when another plugin writes Strapi's store, not when the default locale changes", async () => {

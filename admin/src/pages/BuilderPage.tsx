@@ -156,6 +156,16 @@ export const BuilderPage = () => {
     setBusy(null);
   };
 
+  /**
+   * Side by side and Coverage show the saved draft, so opening one saves the editor's changes as a
+   * draft first (readers keep the published version until Publish). When that cannot happen (no
+   * permission, a blocking warning, a refused save), the view says it shows the last save.
+   */
+  const openTab = async (value: string) => {
+    if (value !== 'assembly' && dirty && canEdit && !blocked && busy === null) await onSave();
+    setTab(value);
+  };
+
   const onPublish = async () => {
     setBusy('publish');
     setSent(slots.map((slot) => slot.id));
@@ -322,7 +332,7 @@ export const BuilderPage = () => {
               })}
             </Typography>
           )}
-          <Tabs.Root value={tab} onValueChange={setTab}>
+          <Tabs.Root value={tab} onValueChange={openTab}>
             <Tabs.List aria-label={t('builder.tabs', 'Views of the asset')}>
               <Tabs.Trigger value="assembly">{t('builder.tab.assembly', 'Assembly')}</Tabs.Trigger>
               <Tabs.Trigger value="compare" disabled={!canPreview}>
