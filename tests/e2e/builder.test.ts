@@ -209,6 +209,15 @@ describe('slots that explain themselves, and warnings with the right fix', () =>
     await fix.getByRole('button', { name: 'Move the default last' }).click();
     await fix.waitFor({ state: 'detached' });
     expect(await rowOrder('cta')).toEqual(['cta-developer', 'cta-default']);
+    // The first row cannot move up: its button is dimmed, with no fill that reads as pressed.
+    const up = page.getByRole('button', { name: /^Move CTA for developers up$/ });
+    expect(await up.isDisabled()).toBe(true);
+    const look = await up.evaluate((button) => {
+      const style = getComputedStyle(button);
+      return { opacity: Number(style.opacity), background: style.backgroundColor };
+    });
+    expect(look.opacity).toBeLessThan(0.6);
+    expect(look.background).toBe('rgba(0, 0, 0, 0)');
   });
 
   it('says two shared chunks in a "first" slot show only one, and fixes it in one click', async () => {

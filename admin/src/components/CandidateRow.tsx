@@ -5,12 +5,28 @@
  */
 import { Box, Field, Flex, IconButton, Link, NumberInput, Typography } from '@strapi/design-system';
 import { Link as RouterLink } from 'react-router-dom';
+import styled from 'styled-components';
 import { ArrowDown, ArrowUp, Drag, Trash, WarningCircle } from '@strapi/icons';
 
 import type { EditorCandidate } from '../../../contracts/admin';
 import { useT } from '../hooks/useT';
 import type { ReorderRow } from '../hooks/useReorder';
 import { TagBadges } from './TagBadges';
+
+/**
+ * The row's buttons. One that cannot act looks dimmed, not pressed: the design system gives a
+ * disabled ghost button a grey fill that reads as "on" (issue #15, item 10).
+ */
+const RowButtons = styled.div`
+  display: flex;
+  gap: 4px;
+  & button:disabled,
+  & button[aria-disabled='true'] {
+    background: transparent;
+    border-color: transparent;
+    opacity: 0.4;
+  }
+`;
 
 /**
  * Where an editor opens a candidate, inside the admin (no reload, Back returns to the builder): a
@@ -121,30 +137,32 @@ export const CandidateRow = ({
               </Field.Root>
             </Box>
           )}
-          <IconButton
-            label={t('builder.candidate.up', 'Move {title} up', { title })}
-            variant="ghost"
-            disabled={!canEdit || position === 0}
-            onClick={() => reorder.moveBy(-1)}
-          >
-            <ArrowUp />
-          </IconButton>
-          <IconButton
-            label={t('builder.candidate.down', 'Move {title} down', { title })}
-            variant="ghost"
-            disabled={!canEdit || position === count - 1}
-            onClick={() => reorder.moveBy(1)}
-          >
-            <ArrowDown />
-          </IconButton>
-          <IconButton
-            label={t('builder.candidate.remove', 'Remove {title} from the slot', { title })}
-            variant="ghost"
-            disabled={!canEdit}
-            onClick={onRemove}
-          >
-            <Trash />
-          </IconButton>
+          <RowButtons>
+            <IconButton
+              label={t('builder.candidate.up', 'Move {title} up', { title })}
+              variant="ghost"
+              disabled={!canEdit || position === 0}
+              onClick={() => reorder.moveBy(-1)}
+            >
+              <ArrowUp />
+            </IconButton>
+            <IconButton
+              label={t('builder.candidate.down', 'Move {title} down', { title })}
+              variant="ghost"
+              disabled={!canEdit || position === count - 1}
+              onClick={() => reorder.moveBy(1)}
+            >
+              <ArrowDown />
+            </IconButton>
+            <IconButton
+              label={t('builder.candidate.remove', 'Remove {title} from the slot', { title })}
+              variant="ghost"
+              disabled={!canEdit}
+              onClick={onRemove}
+            >
+              <Trash />
+            </IconButton>
+          </RowButtons>
         </Flex>
         {errors.map((message) => (
           <Typography key={message} tag="p" variant="pi" textColor="danger600">

@@ -3,6 +3,7 @@
  * offers it, and the assets that nest those, so an editor sees the impact before changing it.
  */
 import { Box, Flex, Link, Typography } from '@strapi/design-system';
+import { useForm } from '@strapi/strapi/admin';
 import { Link as RouterLink } from 'react-router-dom';
 
 import { useMosaicApi } from '../api/client';
@@ -17,6 +18,7 @@ const MODELS = ['plugin::mosaic.chunk', 'plugin::mosaic.asset'];
 interface PanelProps {
   model: string;
   documentId?: string;
+  document?: Record<string, unknown>;
 }
 
 // A path of the admin's router (under /admin): followed inside the admin, no reload, Back works.
@@ -48,7 +50,62 @@ const Use = ({
   </Box>
 );
 
-const WhereUsedList = ({ documentId }: { documentId: string }) => {
+/** A relation field as the Content Manager's form holds it: the changes not yet saved. */
+interface RelationChanges {
+  connect?: Array<{ label?: string }>;
+}
+
+const TARGETING = ['personas', 'segments'] as const;
+
+/** How many of a relation the saved document has (the Content Manager gives counts). */
+const countOf = (value: unknown): number => {
+  if (Array.isArray(value)) return value.length;
+  const count = (value as { count?: unknown } | null | undefined)?.count;
+  return typeof count === 'number' ? count : 0;
+};
+
+/**
+ * What tagging does, before it is saved: a chunk with no persona and no segment is the default its
+ * slots fall back to; tagging it makes it a variant, so every other reader there stops getting it.
+ */
+const TaggingForesight = ({
+  document,
+  assets,
+}: {
+  document: Record<string, unknown>;
+  assets: number;
+}) => {
+  const t = useT();
+  const values = useForm(
+    'MosaicWhereUsed',
+    (state) => state.values as Record<string, RelationChanges | undefined>,
+    false
+  );
+  const untagged = TARGETING.every((field) => countOf(document[field]) === 0);
+  const added = TARGETING.flatMap((field) =>
+    (values?.[field]?.connect ?? []).map((relation) => relation.label ?? '')
+  ).filter(Boolean);
+  if (!untagged || added.length === 0 || assets === 0) return null;
+  return (
+    <Box padding={2} background="warning100" hasRadius data-testid="tagging-foresight">
+      <Typography variant="pi" textColor="neutral800">
+        {t(
+          'whereUsed.foresight',
+          '{title}: the untagged default in {count, plural, one {# asset} other {# assets}}; tagging it {tags} removes it for every other reader there.',
+          { title: String(document.title ?? ''), count: assets, tags: added.join(', ') }
+        )}
+      </Typography>
+    </Box>
+  );
+};
+
+const WhereUsedList = ({
+  documentId,
+  document,
+}: {
+  documentId: string;
+  document?: Record<string, unknown>;
+}) => {
   const t = useT();
   const api = useMosaicApi();
   const uses = useLoad(() => api.whereUsed(documentId), documentId);
@@ -69,6 +126,7 @@ const WhereUsedList = ({ documentId }: { documentId: string }) => {
   }
   return (
     <Flex direction="column" alignItems="stretch" gap={2} width="100%" data-testid="where-used">
+      {document && <TaggingForesight document={document} assets={direct.length} />}
       <Typography variant="pi" textColor="neutral600">
         {t(
           'whereUsed.impact',
@@ -98,12 +156,17 @@ const WhereUsedList = ({ documentId }: { documentId: string }) => {
 };
 
 /** A Content Manager side panel: a hook-like description, as Strapi's own panels are. */
-export const WhereUsedPanel = ({ model, documentId }: PanelProps) => {
+export const WhereUsedPanel = ({ model, documentId, document }: PanelProps) => {
   const t = useT();
   const { canRead } = useMosaicPermissions();
   if (!MODELS.includes(model) || !documentId || documentId === 'create' || !canRead) return null;
   return {
     title: t('whereUsed.title', 'Where used'),
-    content: <WhereUsedList documentId={documentId} />,
+    content: (
+      <WhereUsedList
+        documentId={documentId}
+        document={model === 'plugin::mosaic.chunk' ? document : undefined}
+      />
+    ),
   };
 };
