@@ -157,8 +157,7 @@ describe('no unsaved work is lost', () => {
   it('saves the draft when Side by side or Coverage opens, and says plainly when it could not', async () => {
     await titleField().fill('Scratch, changed again');
     await page.getByRole('tab', { name: 'Side by side' }).click();
-    await page.getByText('Draft saved').first().waitFor();
-    expect(await page.getByTestId('dirty').count()).toBe(0);
+    await page.getByTestId('dirty').waitFor({ state: 'detached' });
     expect(await page.getByTestId('last-save').count()).toBe(0);
     await page.getByRole('tab', { name: 'Assembly' }).click();
     // A title the server refuses: the draft is not saved, and Coverage says what it shows.
