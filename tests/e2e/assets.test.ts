@@ -125,11 +125,12 @@ describe('chunks in the Content Manager', () => {
     await page.getByRole('gridcell', { name: 'Hero for developers' }).first().click();
     await page.waitForURL(/plugin::mosaic\.chunk\/[a-z0-9]+/);
     await page.getByText('Shown only to readers of these personas', { exact: false }).waitFor();
-    // A relation field's label carries its count once the relations load: "Personas (1)".
+    // A relation field's label carries its count once the relations load ("Personas (1)"), and a
+    // trailing space while it has none.
     const top = async (label: string) =>
       (
         await page
-          .getByText(new RegExp(`^${label}( \\(\\d+\\))?$`))
+          .getByText(new RegExp(`^\\s*${label}\\s*(\\(\\d+\\))?\\s*$`))
           .first()
           .boundingBox()
       )?.y ?? Infinity;
