@@ -263,6 +263,9 @@ describe('two instances', () => {
   };
 
   beforeAll(async () => {
+    // The instances run on PostgreSQL's `test` database whatever this run's database is: not on
+    // the MariaDB database this file's first Strapi was given (DATABASE_NAME, set by bootStrapi).
+    process.env.DATABASE_NAME = 'test';
     await freshPostgresSchema(SCHEMA);
     // A creates the schema and seeds the demo (its admin included); B starts after it.
     a = await startInstance({ MOSAIC_DEMO: 'true' });
