@@ -712,6 +712,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return (await readProfile(knex(), visitorHash))!.traits;
     },
 
+    /** Whether the visitor has a stored profile (writes accepted before the call included). */
+    async exists(visitorId: string): Promise<boolean> {
+      await settled();
+      return (await readProfile(knex(), hash(visitorId))) !== null;
+    },
+
     async exportProfile(visitorId: string): Promise<ProfileExport | null> {
       const visitorHash = hash(visitorId);
       // A visit or batch accepted before the request is part of the profile it asks for.

@@ -96,7 +96,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.PolicyError('Crawlers are served as anonymous readers: no summary');
       }
       // Never created here: an erased visitor (or one never seen) has nothing to summarise.
-      if (!(await profiles.exportProfile(visitor.id))) {
+      if (!(await profiles.exists(visitor.id))) {
         throw new errors.NotFoundError(
           'No profile for this visitor (never seen, or erased): resolve without a summary'
         );
