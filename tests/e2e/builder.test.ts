@@ -211,7 +211,9 @@ describe('slots that explain themselves, and warnings with the right fix', () =>
     // The first row cannot move up: its button is dimmed, with no fill that reads as pressed.
     const up = page.getByRole('button', { name: /^Move CTA for developers up$/ });
     expect(await up.isDisabled()).toBe(true);
-    const look = await up.evaluate((button) => {
+    // The row just moved: let the button's colour transition finish before reading its look.
+    const look = await up.evaluate(async (button) => {
+      await Promise.all(button.getAnimations().map((animation) => animation.finished));
       const style = getComputedStyle(button);
       return { opacity: Number(style.opacity), background: style.backgroundColor };
     });
