@@ -97,6 +97,8 @@ export const manifestSchema = z.strictObject({
     }),
     botsTracked: z.boolean(),
     fieldTypes: z.record(z.string(), z.enum(FIELD_TYPES)),
+    /** Profile summaries issued before this (seconds since the epoch) are refused: the last erasure. */
+    summaryNotBefore: z.number().int().nullable(),
   }),
   personas: z.array(z.string()),
   segments: z.array(z.strictObject({ slug: z.string(), priority: z.number(), rule: z.unknown() })),

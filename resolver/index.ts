@@ -199,6 +199,8 @@ function resolverOf(initial: CompiledManifest, secrets: string[]) {
       visitorId: reader.visitorId,
       consent: reader.consent,
       now: Math.floor(now / 1000),
+      // An erasure on the server revokes every summary issued before it (the manifest says when).
+      notBefore: current.settings.summaryNotBefore ?? null,
     });
     if (verdict.ok) verified.add(verdict.summary);
     return verdict;

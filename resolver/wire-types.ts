@@ -72,6 +72,7 @@ export interface ManifestSettings {
   geoHeaders: { country?: string; region?: string; city?: string };
   botsTracked: boolean;
   fieldTypes: Record<string, FieldType>;
+  summaryNotBefore: number | null;
 }
 
 /** The `data` of GET /api/mosaic/manifest. */
@@ -107,5 +108,6 @@ export type SummaryRejection =
   | 'bad-signature'
   | 'expired'
   | 'not-yet-valid'
+  | 'revoked'
   | 'other-visitor'
   | 'no-consent';

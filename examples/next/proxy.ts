@@ -49,7 +49,19 @@ export async function proxy(request: NextRequest) {
   request.headers.delete(RESOLVED_HEADER);
   let summary: { token: string; maxAge: number } | null = null;
   let resolvedAtEdge = false;
+  let staleSummary = false;
   if (edgeMode() && request.nextUrl.pathname === '/') {
+    // A summary the resolver now refuses (expired, revoked by an erasure on the server, issued to
+    // another visitor) is dropped, and a fresh one asked for in its place.
+    try {
+      const held = await (await edgeResolver()).readSummary({ headers: request.headers });
+      if (held && !held.ok && held.reason !== 'no-key') {
+        request.cookies.delete(SUMMARY_COOKIE);
+        staleSummary = true;
+      }
+    } catch {
+      // No manifest yet: resolution below fails the same way and the page asks Strapi.
+    }
     summary = await freshSummary(request.headers, request.cookies);
     if (summary) request.cookies.set(SUMMARY_COOKIE, summary.token);
     // The parameters the page passes on in server mode, as GET /api/mosaic/assets/home reads them.
@@ -89,6 +101,8 @@ export async function proxy(request: NextRequest) {
       sameSite: 'lax',
       httpOnly: true,
     });
+  } else if (staleSummary) {
+    response.cookies.delete(SUMMARY_COOKIE);
   }
   // Says where the page was resolved (the site's browser test and benchmark read it).
   if (resolvedAtEdge) response.headers.set('X-Mosaic-Resolution', 'edge');

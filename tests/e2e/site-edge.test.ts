@@ -36,6 +36,8 @@ interface Reader {
   userAgent?: string;
   headers?: Record<string, string>;
   cookies?: Record<string, string>;
+  /** Without the page's script: nothing is tracked from the browser. */
+  noScript?: boolean;
 }
 
 /** What a reader sees of the home page: every slot's chunks and text, and why. */
@@ -44,6 +46,7 @@ async function pageFor(site: string, reader: Reader) {
     userAgent: reader.userAgent ?? DESKTOP,
     locale: 'en-US',
     extraHTTPHeaders: reader.headers ?? {},
+    javaScriptEnabled: !reader.noScript,
   });
   contexts.push(context);
   const { hostname } = new URL(site);
@@ -91,7 +94,8 @@ async function call(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-async function manifestToken(): Promise<string> {
+/** A custom API token holding only these permissions. */
+async function apiToken(name: string, permissions: string[]): Promise<string> {
   const login = await call(`${STRAPI}/admin/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -102,11 +106,11 @@ async function manifestToken(): Promise<string> {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${jwt}` },
     body: JSON.stringify({
-      name: `site edge mode ${Date.now()}`,
-      description: 'The example site resolving at the edge',
+      name: `${name} ${Date.now()}`,
+      description: name,
       type: 'custom',
       lifespan: null,
-      permissions: ['plugin::mosaic.manifest.read'],
+      permissions,
     }),
   });
   expect(created.status).toBe(201);
@@ -120,7 +124,9 @@ beforeAll(async () => {
     strapiUrl: STRAPI,
     env: {
       MOSAIC_RESOLVE: 'edge',
-      MOSAIC_MANIFEST_TOKEN: await manifestToken(),
+      MOSAIC_MANIFEST_TOKEN: await apiToken('The example site resolving at the edge', [
+        'plugin::mosaic.manifest.read',
+      ]),
       MOSAIC_SUMMARY_SECRET: process.env.MOSAIC_SUMMARY_SECRET,
     },
   });
@@ -198,14 +204,66 @@ describe('the example site resolving at the edge', () => {
     expect(atEdge.slots).toEqual(onServer.slots);
     expect(atEdge.why).toEqual(onServer.why);
 
-    // A forged summary is not taken: the reader is served as one without a profile.
-    const [claims, signature] = summary!.value.split('.');
-    const otherSignature = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    // A forged summary is not taken: the site drops it and asks the server for the visitor's own.
+    const [, signature] = summary!.value.split('.');
+    const promoted = Buffer.from(
+      JSON.stringify({ ...JSON.parse(payload), persona: 'executive' })
+    ).toString('base64url');
     const forged = await pageFor(edge.url, {
       ...reader,
-      cookies: { ...reader.cookies, mosaic_summary: `${claims}.${otherSignature}` },
+      cookies: { ...reader.cookies, mosaic_summary: `${promoted}.${signature}` },
     });
     expect(forged.resolution).toBe('edge');
-    expect(forged.persona).toBe('none');
+    expect(forged.persona).toBe('developer');
+    // Its cookie now holds the server's token, not the forged one.
+    const replaced = forged.cookies.find((c) => c.name === 'mosaic_summary');
+    expect(replaced!.value.split('.')[0]).not.toBe(promoted);
+  });
+
+  it('takes no summary issued before the visitor was erased, within the manifest’s polling', async () => {
+    const visitor = `edge-erased-${Date.now().toString(36)}`;
+    const headers = {
+      'User-Agent': DESKTOP,
+      'X-Mosaic-Visitor': visitor,
+      'X-Mosaic-Consent': 'granted',
+    };
+    const events = ['hero-developer', 'feature-api', 'cta-developer'].map((chunk) => ({
+      name: 'view',
+      chunk,
+    }));
+    const tracked = await call(`${STRAPI}/api/mosaic/events`, {
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+    expect(tracked.status).toBe(202);
+    const issued = await call(`${STRAPI}/api/mosaic/profile/summary`, { headers });
+    expect(issued.status).toBe(200);
+    const { token } = ((await issued.json()) as { data: { token: string } }).data;
+    // Script off: the browser tracks nothing, so nothing writes the visitor back.
+    const reader: Reader = {
+      path: '/',
+      cookies: { mosaic_vid: visitor, mosaic_consent: 'granted', mosaic_summary: token },
+      noScript: true,
+    };
+    expect((await pageFor(edge.url, reader)).persona).toBe('developer');
+
+    const eraser = await apiToken('Erasure', ['plugin::mosaic.tracking.eraseProfile']);
+    const erased = await call(`${STRAPI}/api/mosaic/profile`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${eraser}`, 'X-Mosaic-Visitor': visitor },
+    });
+    expect(erased.status).toBe(200);
+    // The edge polls the manifest every 2 s: within 5 s the summary the browser still holds is
+    // refused and dropped, and none is issued in its place (the visitor has no profile).
+    const deadline = Date.now() + 5000;
+    let after = await pageFor(edge.url, reader);
+    while (after.persona !== 'none' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await pageFor(edge.url, reader);
+    }
+    expect(after.resolution).toBe('edge');
+    expect(after.persona).toBe('none');
+    expect(after.cookies.find((c) => c.name === 'mosaic_summary')).toBeUndefined();
   });
 });

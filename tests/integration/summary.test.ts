@@ -1,6 +1,7 @@
 /**
  * Signed profile summaries over real HTTP (GET /api/mosaic/profile/summary) and the standalone
- * resolver that takes them: issued only to a consenting visitor with a profile (not after erasure),
+ * resolver that takes them: issued only to a consenting visitor with a profile (not after erasure,
+ * which also revokes every summary issued before it, through the manifest),
  * holding the server's conclusions and no trait value or event; verified by the resolver (forged,
  * tampered, expired, another visitor's or consent withdrawn: refused); and with one, the resolver
  * answers a profiled reader as the server does (persona, segments, variant, data).
@@ -143,6 +144,61 @@ describe('who gets a summary', () => {
     const res = await askSummary(reader(visitor));
     expect(res.status).toBe(404);
     expect(res.body.error.message).toMatch(/erased/);
+  });
+
+  it('one issued before an erasure is useless after it, wherever it is held', async () => {
+    const manifestNow = async () => {
+      const res = await api()
+        .get('/api/mosaic/manifest')
+        .set('Authorization', `Bearer ${apiToken}`);
+      return { etag: res.headers.etag as string, manifest: parse(getManifestResponse, res).data };
+    };
+    const pastRevocation = async (manifest: { settings: { summaryNotBefore: number | null } }) => {
+      const at = (manifest.settings.summaryNotBefore ?? 0) * 1000;
+      while (Date.now() < at) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    // An earlier erasure in this file may have revoked up to the coming second: wait it out.
+    await pastRevocation((await manifestNow()).manifest);
+    const erased = await profiledReader();
+    const bystander = await profiledReader();
+    const held = [(await issue(erased)).body, (await issue(bystander)).body];
+    const before = await manifestNow();
+    await api()
+      .delete('/api/mosaic/profile')
+      .set('Authorization', `Bearer ${apiToken}`)
+      .set('X-Mosaic-Visitor', erased)
+      .expect(200);
+
+    // The erasure is in the next manifest (a new version and ETag): every summary issued up to it
+    // is refused there, the erased visitor's and everyone else's, who ask for another.
+    const after = await manifestNow();
+    expect(after.etag).not.toBe(before.etag);
+    expect(after.manifest.version).not.toBe(before.manifest.version);
+    expect(after.manifest.settings.summaryNotBefore).toBeGreaterThan(held[1].summary.iat);
+    const edge = createResolver(after.manifest, { summaryKey: SECRET });
+    for (const [visitor, { token }] of [
+      [erased, held[0]],
+      [bystander, held[1]],
+    ] as const) {
+      expect(await edge.verifySummary(token, { visitorId: visitor, consent: true })).toEqual({
+        ok: false,
+        reason: 'revoked',
+      });
+    }
+    // The bystander's next summary is taken once issued after the erasure's second.
+    const notBefore = after.manifest.settings.summaryNotBefore!;
+    await pastRevocation(after.manifest);
+    const fresh = (await issue(bystander)).body;
+    expect(
+      (await edge.verifySummary(fresh.token, { visitorId: bystander, consent: true })).ok
+    ).toBe(true);
+    // Erasing someone with no profile revokes nothing.
+    await api()
+      .delete('/api/mosaic/profile')
+      .set('Authorization', `Bearer ${apiToken}`)
+      .set('X-Mosaic-Visitor', newVisitor())
+      .expect(404);
+    expect((await manifestNow()).manifest.settings.summaryNotBefore).toBe(notBefore);
   });
 });
 

@@ -76,6 +76,21 @@ describe('verifying a summary', () => {
     expect(await verdict(await token({ v: 2 as 1 }))).toBe('unknown-version');
   });
 
+  it('refuses one issued before the manifest’s last erasure, and takes one issued after', async () => {
+    const erasedAt = NOW + 10;
+    const revoking = createResolver(
+      { ...demo, settings: { ...demo.settings, summaryNotBefore: erasedAt } },
+      { summaryKey: SECRET }
+    );
+    const later = { ...reader, now: (NOW + 20) * 1000 };
+    const before = await revoking.verifySummary(await token({ iat: erasedAt - 1 }), later);
+    expect(before).toEqual({ ok: false, reason: 'revoked' });
+    const after = await revoking.verifySummary(await token({ iat: erasedAt }), later);
+    expect(after.ok).toBe(true);
+    // The manifest it came with revokes nothing.
+    expect((await resolver.verifySummary(await token({ iat: erasedAt - 1 }), later)).ok).toBe(true);
+  });
+
   it('refuses a token with any character changed', async () => {
     const good = await token();
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';

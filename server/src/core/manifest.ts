@@ -65,6 +65,11 @@ export interface ManifestSettings {
   botsTracked: boolean;
   /** The types rules read fields with: the context's own and the app's declared traits. */
   fieldTypes: Record<string, FieldType>;
+  /**
+   * Profile summaries issued before this (seconds since the epoch) are refused: the server moves
+   * it past every erasure, so that an erased visitor's summary is useless wherever it is verified.
+   */
+  summaryNotBefore: number | null;
 }
 
 export interface Manifest {

@@ -51,6 +51,7 @@ export type SummaryRejection =
   | 'bad-signature'
   | 'expired'
   | 'not-yet-valid'
+  | 'revoked'
   | 'other-visitor'
   | 'no-consent';
 
@@ -158,6 +159,11 @@ export interface VerifyOptions {
   now?: number;
   /** Clock skew tolerated on `iat`, in seconds. Default 60. */
   skew?: number;
+  /**
+   * Summaries issued before this (seconds since the epoch) are refused as `revoked`: the server
+   * moves it past every erasure (the manifest's `settings.summaryNotBefore`).
+   */
+  notBefore?: number | null;
 }
 
 export type SummaryVerdict =
@@ -193,7 +199,8 @@ function wellFormed(value: unknown): value is ProfileSummary {
 
 /**
  * Verifies a token against the keys given: signature (constant time, by Web Crypto), version,
- * expiry, the visitor it was issued to, and the request's consent as the server reads it.
+ * expiry, revocation (issued before the last erasure), the visitor it was issued to, and the
+ * request's consent as the server reads it.
  */
 export async function verifySummary(
   token: string,
@@ -224,6 +231,9 @@ export async function verifySummary(
   const now = options.now ?? Math.floor(Date.now() / 1000);
   if (now >= parsed.exp) return { ok: false, reason: 'expired' };
   if (parsed.iat > now + (options.skew ?? 60)) return { ok: false, reason: 'not-yet-valid' };
+  if (options.notBefore != null && parsed.iat < options.notBefore) {
+    return { ok: false, reason: 'revoked' };
+  }
   if (!options.visitorId || (await subjectOf(options.visitorId)) !== parsed.sub) {
     return { ok: false, reason: 'other-visitor' };
   }

@@ -46,6 +46,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       geoHeaders: current.geoHeaders ?? {},
       botsTracked: config.bots.track,
       fieldTypes: { ...CONTEXT_FIELD_TYPES, ...Object.fromEntries(traits) },
+      summaryNotBefore: getService('settings').summaryNotBefore(),
     };
   }
 

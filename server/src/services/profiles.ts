@@ -744,6 +744,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       await settled();
       await getService('experiments', strapi).forget(visitorHash);
       const removed = await eraseRows(visitorHash);
+      // A summary issued to them may be held anywhere (a cookie, an edge resolver): every one
+      // issued until now is refused from the next manifest on (they ask the server for another).
+      if (removed > 0) await getService('settings', strapi).revokeSummaries(Date.now());
       // Other instances may hold the visitor's impressions in memory until their next flush:
       // once those have flushed, whatever they wrote goes too.
       const { flushIntervalMs } = config().experiments;

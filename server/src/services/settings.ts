@@ -17,6 +17,17 @@ type StoredSettings = z.infer<typeof settingsBody>;
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: 'mosaic', key: 'settings' });
   let stored: StoredSettings = {};
+  /**
+   * Profile summaries issued before this (seconds) are revoked: moved past every erasure, kept in
+   * its own store key (not an admin setting), shared by every instance as the settings are.
+   */
+  const revocation = () => strapi.store({ type: 'plugin', name: 'mosaic', key: 'summaries' });
+  let notBefore: number | null = null;
+
+  async function readNotBefore(): Promise<number | null> {
+    const value = ((await revocation().get({})) as { notBefore?: unknown } | null)?.notBefore;
+    return Number.isSafeInteger(value) ? (value as number) : null;
+  }
 
   function fromConfig(): MosaicSettings {
     const config = strapi.config.get('plugin::mosaic') as MosaicConfig;
@@ -46,6 +57,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** Reads the stored settings (at bootstrap, and when another instance changed them). */
     async load() {
       stored = await readStore();
+      notBefore = await readNotBefore();
+    },
+
+    /** Profile summaries issued before this (seconds since the epoch) are refused; null: none. */
+    summaryNotBefore(): number | null {
+      return notBefore;
+    },
+
+    /**
+     * Revokes every profile summary issued up to `nowMs` (an erasure): stored before it resolves,
+     * so that the manifest every instance serves next says so. The write is a change other
+     * instances hear of (a Mosaic store key), and they read it again.
+     */
+    async revokeSummaries(nowMs: number) {
+      const next = Math.max(Math.floor(nowMs / 1000) + 1, (await readNotBefore()) ?? 0);
+      await revocation().set({ value: { notBefore: next } });
+      notBefore = next;
     },
 
     /** Validates `patch`, stores it over what was stored, and puts it in force on this instance. */
