@@ -355,6 +355,41 @@ describe('a segment of one', () => {
     expect(second.meta.explain!.context.visitor).toMatchObject({ visits: 2, new: false });
     expect(slot(second, 'proof')).toEqual(['proof-returning']);
   });
+
+  it('records every request of a continuing visit as its last request, counting no new visit', async () => {
+    const profiles = strapi.plugin('mosaic').service('profiles');
+    const visitors = Array.from({ length: 12 }, () => newVisitor());
+    for (const visitor of visitors) await resolve('home', visitor);
+    await profiles.settled();
+    const stored = async () => {
+      const found = (await strapi.db.query('plugin::mosaic.profile' as never).findMany({
+        where: { visitorHash: { $in: visitors.map(hashOf) } },
+      } as never)) as Array<{ visitorHash: string; visits: number; lastSeen: string }>;
+      return new Map(found.map((row) => [row.visitorHash, row]));
+    };
+    const first = await stored();
+    // Every visitor twice more, concurrently: one group commit or several, however they fall.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = Date.now();
+    await Promise.all([...visitors, ...visitors].map((visitor) => resolve('home', visitor)));
+    const after = Date.now();
+    await profiles.settled();
+    const now = await stored();
+    expect(now.size).toBe(visitors.length);
+    for (const visitor of visitors) {
+      const row = now.get(hashOf(visitor))!;
+      expect(row.visits).toBe(1);
+      const seen = new Date(row.lastSeen).getTime();
+      expect(seen).toBeGreaterThan(new Date(first.get(hashOf(visitor))!.lastSeen).getTime());
+      expect(seen).toBeGreaterThanOrEqual(before);
+      expect(seen).toBeLessThanOrEqual(after);
+    }
+    // What the next answer counts is what was stored: still the first visit.
+    const next = await resolve('home', visitors[0], '?explain=true', {
+      Authorization: `Bearer ${apiToken}`,
+    });
+    expect(next.meta.explain!.context.visitor).toMatchObject({ visits: 1, new: true });
+  });
 });
 
 describe('trusted traits, export and erasure', () => {

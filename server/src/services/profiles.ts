@@ -40,8 +40,12 @@ export interface TrackedEvent {
 interface PendingBatch {
   visitorHash: string | null;
   events: TrackedEvent[];
-  /** A resolve's visit: the profile is created or its visit counted, with or without events. */
-  visit?: true;
+  /**
+   * A resolve's visit: `count`, the profile is created or its visit counted (the upsert decides);
+   * `continues`, the profile read for the resolve showed the request continuing its visit, so
+   * only its last request's time moves (the upsert would decide the same: rows only move forward).
+   */
+  visit?: 'count' | 'continues';
   now: number;
   done: (error: Error | null) => void;
 }
@@ -63,6 +67,8 @@ const EVENT_FIELDS = [
 
 /** At most this many events in one group transaction, and rows in one insert statement. */
 const MAX_GROUP_EVENTS = 2000;
+/** Visitors whose continuing visit one UPDATE records (well under every bound-parameter limit). */
+const TOUCH_ROWS = 500;
 const INSERT_ROWS = 500;
 
 export interface ProfileExport {
@@ -111,6 +117,8 @@ interface VisitorChange {
   events: number;
   now: number;
   visit: boolean;
+  /** Only continuing visits and no event: its `lastSeen` moves, in one statement for the group. */
+  touch: boolean;
   /** The events appended to their log, in insertion order. */
   logged: TrackedEvent[];
 }
@@ -228,6 +236,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       .merge(update);
   }
 
+  /**
+   * Continuing visits, the bulk of a returning reader's requests: one UPDATE of `lastSeen` per
+   * slice of the group, to the group's latest request time (at most the group window after each
+   * visitor's own, which `changes` then carries for the profile cache). An erased row stays gone.
+   */
+  async function touchProfiles(trx: Knex, touched: string[], changes: Map<string, VisitorChange>) {
+    if (!touched.length) return;
+    const { profiles } = tables();
+    const c = profiles.column;
+    const latest = Math.max(...touched.map((visitorHash) => changes.get(visitorHash)!.now));
+    for (const visitorHash of touched) changes.get(visitorHash)!.now = latest;
+    for (let i = 0; i < touched.length; i += TOUCH_ROWS) {
+      await trx(profiles.name)
+        .whereIn(c('visitorHash'), touched.slice(i, i + TOUCH_ROWS))
+        .update({ [c('lastSeen')]: new Date(latest) });
+    }
+  }
+
   /** Adds a group's events to the anonymous daily counters: one upsert per day, name and asset. */
   async function counted(trx: Knex, batches: PendingBatch[]) {
     const { counters } = tables();
@@ -280,11 +306,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         events: 0,
         now: batch.now,
         visit: false,
+        touch: false,
         logged: [],
       };
       seen.events += batch.events.length;
       seen.now = Math.max(seen.now, batch.now);
-      if (batch.visit) seen.visit = true;
+      if (batch.visit === 'count') seen.visit = true;
+      seen.touch = !seen.visit && seen.events === 0 && batch.visit === 'continues';
       seen.logged.push(...batch.events);
       visitors.set(batch.visitorHash, seen);
     }
@@ -300,10 +328,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     await counted(trx, batches);
     if (!visitors.size) return [];
     const hashes = [...visitors.keys()].sort();
+    const touched = hashes.filter((visitorHash) => visitors.get(visitorHash)!.touch);
     for (const visitorHash of hashes) {
-      const { events, now, visit } = visitors.get(visitorHash)!;
-      await upsertProfile(trx, visitorHash, now, { events, visit });
+      const { events, now, visit, touch } = visitors.get(visitorHash)!;
+      if (!touch) await upsertProfile(trx, visitorHash, now, { events, visit });
     }
+    await touchProfiles(trx, touched, visitors);
     const c = log.column;
     const rows = batches.flatMap((batch) =>
       batch.visitorHash
@@ -404,6 +434,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * newest `maxEvents` kept.
    */
   function afterChange(read: ResolveRead, change: VisitorChange): ResolveRead {
+    // A continuing visit's UPDATE creates no row (the profile was erased meanwhile).
+    if (!read.profile && change.touch) return read;
     const profile: ProfileRow = read.profile
       ? {
           ...read.profile,
@@ -618,13 +650,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const whole = await readWhole(knex(), visitorHash);
         return whole ?? { profile: null, events: [] };
       });
-      visitWrites.queued += 1;
-      enqueue({ visitorHash, events: [], now, visit: true, done: visitDone });
       const profile = read.profile;
-      // Copies: a hook or enricher may change the context it is handed.
-      const events = read.events.slice();
       // As the upsert will count it.
       const visits = visitsAt(profile ?? null, now);
+      visitWrites.queued += 1;
+      enqueue({
+        visitorHash,
+        events: [],
+        now,
+        visit: profile && visits === profile.visits ? 'continues' : 'count',
+        done: visitDone,
+      });
+      // Copies: a hook or enricher may change the context it is handed.
+      const events = read.events.slice();
       const { halfLifeDays, saturation } = config().affinity;
       return {
         visitor: {
