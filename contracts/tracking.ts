@@ -7,6 +7,7 @@
 import { z } from 'zod';
 
 import { contextEventSchema } from './context';
+import { experimentAssignmentSchema } from './delivery';
 import { CONSENT_HEADER, VISITOR_HEADER, type Consent } from './wire';
 
 /** A property or trait value: text (bounded), a finite number, a boolean or null. */
@@ -79,6 +80,33 @@ export const traitsSchema = z
 
 export const identifyBody = z.strictObject({ visitorId: z.string(), traits: traitsSchema });
 
+/**
+ * `POST /impressions` (API token): the experiment variants a resolver outside Strapi served to a
+ * visitor (the visitor id and consent in headers), as its answer's `meta` says them. The server
+ * checks each against the published asset and counts them as a delivery answer's impressions.
+ */
+export const recordImpressionsBody = z.strictObject({
+  /** The slug the answer was resolved for. */
+  asset: z.string().min(1).max(200),
+  /** The answer's locale (`meta.locale`); the default locale when absent. */
+  locale: z.string().min(1).max(50).nullable().optional(),
+  /** The answer's `meta.persona`. */
+  persona: z.string().max(200).nullable(),
+  /** The answer's `meta.segments`. */
+  segments: z.array(z.string().max(200)).max(200),
+  /** The answer's `meta.experiments` (`counted` may be left in: it is the resolver's, ignored). */
+  experiments: z
+    .array(experimentAssignmentSchema.extend({ counted: z.boolean().optional() }))
+    .min(1, 'must hold at least one experiment')
+    .max(100),
+});
+
+/** 202 Accepted. `counted`: experiments counted (0 without consent or without a bucket). */
+export const recordImpressionsResponse = z.strictObject({
+  data: z.strictObject({ counted: z.number().int() }),
+  meta: z.strictObject({}),
+});
+
 const noMeta = z.strictObject({});
 
 /**
@@ -138,6 +166,15 @@ export declare namespace Identify {
     body: z.infer<typeof identifyBody>;
   }
   export type Response = z.infer<typeof identifyResponse>;
+}
+
+export declare namespace RecordImpressions {
+  export interface Request {
+    /** The visitor the answer was for, and their consent. */
+    headers: VisitorHeaders & Required<Pick<VisitorHeaders, typeof VISITOR_HEADER>>;
+    body: z.infer<typeof recordImpressionsBody>;
+  }
+  export type Response = z.infer<typeof recordImpressionsResponse>;
 }
 
 export declare namespace ExportProfile {

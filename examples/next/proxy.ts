@@ -5,11 +5,18 @@
  * also lets the Strapi admin, and only it, show the site in its preview iframe. In edge mode
  * (`MOSAIC_RESOLVE=edge`, lib/edge.ts) it resolves the home page itself and hands it to the page.
  */
-import { NextResponse, type NextRequest } from 'next/server';
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { createMosaicClient } from 'strapi-mosaic-client';
 import { SUMMARY_COOKIE } from 'strapi-mosaic-resolver';
 
-import { edgeMode, edgeResolver, encodeResolved, freshSummary, RESOLVED_HEADER } from './lib/edge';
+import {
+  edgeMode,
+  edgeResolver,
+  encodeResolved,
+  freshSummary,
+  reportImpressions,
+  RESOLVED_HEADER,
+} from './lib/edge';
 import { CONSENT_COOKIE, VISITOR_COOKIE, strapiUrl } from './lib/settings';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
@@ -42,7 +49,7 @@ function newVisitorId(request: NextRequest): string | undefined {
   return created;
 }
 
-export async function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest, event: NextFetchEvent) {
   const created = newVisitorId(request);
   if (created) request.cookies.set(VISITOR_COOKIE, created);
   // Only this proxy may hand the page a resolved asset: a reader's own header is dropped.
@@ -80,6 +87,8 @@ export async function proxy(request: NextRequest) {
         const { data, meta } = resolved;
         request.headers.set(RESOLVED_HEADER, encodeResolved({ data, meta }));
         resolvedAtEdge = true;
+        // Strapi counts the experiments it serves; what was served here, it is told after.
+        event.waitUntil(reportImpressions('home', resolved, request.cookies));
       }
     } catch (error) {
       // No manifest yet, or a parameter the resolver refuses: the page asks Strapi, as it would.

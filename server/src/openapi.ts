@@ -21,6 +21,8 @@ import {
   exportProfileResponse,
   identifyBody,
   identifyResponse,
+  recordImpressionsBody,
+  recordImpressionsResponse,
   trackEventsResponse,
 } from '../../contracts/tracking';
 import {
@@ -287,6 +289,33 @@ const paths = {
       responses: {
         200: json(schemaOf(identifyResponse), 'The traits now on the profile'),
         400: error('Bad input'),
+        403: error('Not an API token'),
+      },
+    },
+  },
+  '/mosaic/impressions': {
+    post: {
+      tags: TAGS,
+      summary: 'Count the experiment impressions a standalone resolver served (API token only)',
+      description:
+        "The answer's `meta` (persona, segments, experiments) for the visitor in the X-Mosaic-Visitor header: each experiment must be one the published asset runs, with one of its candidates and the visitor's own holdout. Counted once per visitor, asset, slot and day, with consent, as delivery counts.",
+      operationId: 'mosaicRecordImpressions',
+      parameters: [
+        {
+          ...header(VISITOR_HEADER, 'The visitor the answer was for', visitorIdSchema),
+          required: true,
+        },
+        header(CONSENT_HEADER, 'Profile consent', { type: 'string', enum: [...CONSENT_VALUES] }),
+      ],
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: schemaOf(recordImpressionsBody) } },
+      },
+      responses: {
+        202: json(schemaOf(recordImpressionsResponse), 'Checked, and counted with consent'),
+        400: error(
+          'Bad input, or an experiment, variant, holdout, persona or segment the asset does not have'
+        ),
         403: error('Not an API token'),
       },
     },

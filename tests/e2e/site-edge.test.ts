@@ -94,14 +94,18 @@ async function call(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-/** A custom API token holding only these permissions. */
-async function apiToken(name: string, permissions: string[]): Promise<string> {
+async function adminJwt(): Promise<string> {
   const login = await call(`${STRAPI}/admin/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(DEMO_ADMIN),
   });
-  const jwt = ((await login.json()) as { data: { token: string } }).data.token;
+  return ((await login.json()) as { data: { token: string } }).data.token;
+}
+
+/** A custom API token holding only these permissions. */
+async function apiToken(name: string, permissions: string[]): Promise<string> {
+  const jwt = await adminJwt();
   const created = await call(`${STRAPI}/admin/api-tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${jwt}` },
@@ -126,6 +130,7 @@ beforeAll(async () => {
       MOSAIC_RESOLVE: 'edge',
       MOSAIC_MANIFEST_TOKEN: await apiToken('The example site resolving at the edge', [
         'plugin::mosaic.manifest.read',
+        'plugin::mosaic.tracking.impressions',
       ]),
       MOSAIC_SUMMARY_SECRET: process.env.MOSAIC_SUMMARY_SECRET,
     },
@@ -265,5 +270,38 @@ describe('the example site resolving at the edge', () => {
     expect(after.resolution).toBe('edge');
     expect(after.persona).toBe('none');
     expect(after.cookies.find((c) => c.name === 'mosaic_summary')).toBeUndefined();
+  });
+
+  it('has Strapi count the experiment impressions it served', async () => {
+    const jwt = await adminJwt();
+    const home = await call(`${STRAPI}/api/mosaic/assets/home`, {});
+    const [offer] = ((await home.json()) as { meta: { experiments: Array<{ asset: string }> } })
+      .meta.experiments;
+    const counted = async () => {
+      const res = await call(`${STRAPI}/mosaic/insights/${offer.asset}`, {
+        headers: { Authorization: `Bearer ${jwt}` },
+      });
+      expect(res.status).toBe(200);
+      const { data } = (await res.json()) as { data: { totals: { impressions: number } } };
+      return data.totals.impressions;
+    };
+    const before = await counted();
+    const readers = [1, 2, 3].map((n) => `edge-offer-${Date.now().toString(36)}-${n}`);
+    for (const visitor of readers) {
+      const page = await pageFor(edge.url, {
+        path: '/',
+        cookies: { mosaic_vid: visitor, mosaic_consent: 'granted' },
+        noScript: true,
+      });
+      expect(page.resolution).toBe('edge');
+    }
+    // Reported after each answer, written with the server's next flush (every second).
+    const deadline = Date.now() + 10000;
+    let after = await counted();
+    while (after < before + readers.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      after = await counted();
+    }
+    expect(after).toBe(before + readers.length);
   });
 });

@@ -18,6 +18,7 @@ import {
   eraseProfileResponse,
   exportProfileResponse,
   identifyResponse,
+  recordImpressionsResponse,
   trackEventsResponse,
 } from '../../contracts/tracking';
 
@@ -41,6 +42,7 @@ const ROUTES = [
   route('GET', '/api/mosaic/chunks/:slug', getChunkResponse),
   route('POST', '/api/mosaic/events', trackEventsResponse),
   route('POST', '/api/mosaic/identify', identifyResponse),
+  route('POST', '/api/mosaic/impressions', recordImpressionsResponse),
   route('GET', '/api/mosaic/profile', exportProfileResponse),
   route('DELETE', '/api/mosaic/profile', eraseProfileResponse),
   route('GET', '/api/mosaic/profiles/:visitorId', exportProfileResponse),

@@ -5,6 +5,8 @@
  * Strapi on every request. A consenting visitor's profile reaches it as a signed summary
  * (GET /api/mosaic/profile/summary), kept in a cookie and verified with `MOSAIC_SUMMARY_SECRET`
  * (the server's `profileSummary.secret`). The resolved asset goes to the page in a request header.
+ * The experiment impressions it served are reported to Strapi after the answer
+ * (POST /api/mosaic/impressions, the same token holding the impressions permission).
  */
 import { createResolver, SUMMARY_COOKIE, type Resolver } from 'strapi-mosaic-resolver';
 
@@ -83,6 +85,52 @@ export async function freshSummary(
     return { token: data.token, maxAge: Math.min(left, SUMMARY_REFRESH_SECONDS) };
   } catch {
     return null;
+  }
+}
+
+/** An answer resolved here, as much of it as its impressions need. */
+interface Served {
+  data: { locale: string | null };
+  meta: {
+    persona: string | null;
+    segments: string[];
+    experiments?: Array<{ bucketed: boolean }>;
+  };
+}
+
+/**
+ * Reports the experiment impressions the resolver served a visitor, for Strapi to count as its
+ * own answers' (once per visitor and day, with consent): nothing to report without a bucket.
+ */
+export async function reportImpressions(
+  slug: string,
+  served: Served,
+  cookies: { get(name: string): { value: string } | undefined }
+): Promise<void> {
+  const visitor = cookies.get(VISITOR_COOKIE)?.value;
+  const consent = cookies.get(CONSENT_COOKIE)?.value;
+  const experiments = served.meta.experiments ?? [];
+  if (!visitor || !experiments.some((e) => e.bucketed)) return;
+  try {
+    const res = await fetch(`${strapiUrl()}/api/mosaic/impressions`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${process.env.MOSAIC_MANIFEST_TOKEN}`,
+        'Content-Type': 'application/json',
+        'X-Mosaic-Visitor': visitor,
+        ...(consent ? { 'X-Mosaic-Consent': consent } : {}),
+      },
+      body: JSON.stringify({
+        asset: slug,
+        locale: served.data.locale,
+        persona: served.meta.persona,
+        segments: served.meta.segments,
+        experiments,
+      }),
+    });
+    if (!res.ok) console.error(`Mosaic impressions not counted: ${res.status} ${await res.text()}`);
+  } catch (error) {
+    console.error('Mosaic impressions not counted:', error);
   }
 }
 

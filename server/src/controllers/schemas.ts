@@ -25,5 +25,6 @@ export {
   behaviourEventSchema,
   eventBatchSchema,
   identifyBody,
+  recordImpressionsBody,
   traitsSchema,
 } from '../../../contracts/tracking';

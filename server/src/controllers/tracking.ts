@@ -15,7 +15,12 @@ import type { EventInput } from '../services/tracking';
 import { getService } from '../utils';
 import { parseInput } from '../validation';
 import { bodyOf } from './http';
-import { behaviourEventSchema, eventBatchSchema, identifyBody } from './schemas';
+import {
+  behaviourEventSchema,
+  eventBatchSchema,
+  identifyBody,
+  recordImpressionsBody,
+} from './schemas';
 import { parseVisitorId, visitorOf } from './visitor';
 
 /** Events may be sent late (offline queues) but not from the future beyond clock skew. */
@@ -74,7 +79,7 @@ export function trackingBodyGuard(strapi: Core.Strapi) {
   const prefix = () => `${strapi.config.get('api.rest.prefix', '/api')}/mosaic`;
   const guarded = (ctx: KoaContext) =>
     ctx.method === 'POST' &&
-    (ctx.path === `${prefix()}/events` || ctx.path === `${prefix()}/identify`);
+    ['events', 'identify', 'impressions'].some((route) => ctx.path === `${prefix()}/${route}`);
 
   function readCapped(ctx: KoaContext, limit: number): Promise<Buffer> {
     return new Promise((resolve, reject) => {
@@ -211,6 +216,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       refuseUnstorable(body.traits, ['traits']);
       const traits = await getService('profiles').identify(visitorId, body.traits, Date.now());
       ctx.body = { data: { traits }, meta: {} };
+    },
+
+    /** Impressions a resolver outside Strapi served (API token): counted as delivery's are. */
+    async impressions(ctx: KoaContext) {
+      const now = Date.now();
+      const report = parseInput(recordImpressionsBody, boundedBody(ctx));
+      refuseUnstorable(report, []);
+      const visitor = { ...visitorOf(ctx), id: namedVisitor(ctx) };
+      const counted = await getService('tracking').impressions(report, visitor, now);
+      ctx.status = 202;
+      ctx.body = { data: { counted }, meta: {} };
     },
 
     async exportProfile(ctx: KoaContext) {

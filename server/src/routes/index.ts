@@ -98,6 +98,13 @@ export default {
       // For standalone resolvers: granted to no role by default, so an API token's.
       { method: 'GET', path: '/manifest', handler: 'manifest.read', config: { policies: [] } },
       { method: 'POST', path: '/identify', handler: 'tracking.identify', config: trusted() },
+      // What a standalone resolver served a visitor, for experiments' counts (API token).
+      {
+        method: 'POST',
+        path: '/impressions',
+        handler: 'tracking.impressions',
+        config: trusted(),
+      },
       // A consenting visitor's signed profile summary, for resolvers at the edge (public, as delivery).
       {
         method: 'GET',

@@ -8,6 +8,9 @@ import { errors } from '@strapi/utils';
 
 import type { Conversion } from './experiments';
 import type { TrackedEvent } from './profiles';
+import type { RecordImpressions } from '../../../contracts/tracking';
+import type { CompiledAsset } from '../core/assembly';
+import { experimentKeyOf, inHoldout } from '../core/bucketing';
 import { getService } from '../utils';
 
 /** One event as the edge validated it; `ts` already in milliseconds. */
@@ -35,6 +38,35 @@ const unknownRef = (index: number, field: string, message: string) =>
   new errors.ValidationError(`events.${index}.${field}: ${message}`, {
     errors: [{ path: ['events', String(index), field], message }],
   });
+
+const refused = (path: Array<string | number>, message: string) =>
+  new errors.ValidationError(`${path.join('.')}: ${message}`, {
+    errors: [{ path: path.map(String), message }],
+  });
+
+interface ExperimentSlot {
+  holdout: number;
+  variants: Set<string>;
+  /** Every weight zero: paused, nobody is bucketed. */
+  paused: boolean;
+}
+
+/** The experiment slots an asset serves, its nested assets' included, by experiment key. */
+function experimentSlots(asset: CompiledAsset, into = new Map<string, ExperimentSlot>()) {
+  for (const slot of asset.slots) {
+    if (slot.mode === 'experiment') {
+      into.set(experimentKeyOf(asset.documentId, slot.key), {
+        holdout: slot.holdout ?? 0,
+        variants: new Set(slot.candidates.map((c) => c.ref)),
+        paused: slot.candidates.every((c) => c.weight === 0),
+      });
+    }
+    for (const candidate of slot.candidates) {
+      if (candidate.kind === 'asset' && candidate.asset) experimentSlots(candidate.asset, into);
+    }
+  }
+  return into;
+}
 
 export default () => {
   /** The events to store and the conversions to attribute; an unknown chunk or asset refuses all. */
@@ -93,6 +125,65 @@ export default () => {
       }
       await profiles.track(remembered ? visitor.id : null, events, now);
       return result;
+    },
+
+    /**
+     * Counts the impressions of an answer resolved outside Strapi (a standalone resolver), as a
+     * delivery answer's are: each experiment must be one the published asset serves, its variant
+     * one of the slot's candidates and its holdout the visitor's; the persona and segments ones
+     * the asset knows. Refused whole when anything is not; counted only with consent.
+     */
+    async impressions(
+      report: RecordImpressions.Request['body'],
+      visitor: { id: string; consent: boolean | undefined },
+      now: number
+    ): Promise<number> {
+      const content = getService('content');
+      const locale = await getService('delivery').resolveLocale(report.locale ?? undefined);
+      const asset = await content.asset(report.asset, locale);
+      if (!asset) throw refused(['asset'], `no published asset '${report.asset}'`);
+      if (report.persona !== null && !(await content.personaSlugs()).has(report.persona)) {
+        throw refused(['persona'], `no persona '${report.persona}'`);
+      }
+      for (const [index, slug] of report.segments.entries()) {
+        if (!asset.segments.has(slug)) {
+          throw refused(['segments', index], `'${slug}' is no segment '${report.asset}' targets`);
+        }
+      }
+      const slots = experimentSlots(asset);
+      for (const [index, e] of report.experiments.entries()) {
+        const slot = slots.get(e.key);
+        if (!slot || e.key !== experimentKeyOf(e.asset, e.slot)) {
+          throw refused(
+            ['experiments', index, 'key'],
+            `'${report.asset}' runs no experiment '${e.key}'`
+          );
+        }
+        if (!slot.variants.has(e.variant)) {
+          throw refused(
+            ['experiments', index, 'variant'],
+            `'${e.variant}' is no candidate of '${e.key}'`
+          );
+        }
+        if (
+          e.bucketed &&
+          (slot.paused || e.holdout !== inHoldout(e.key, visitor.id, slot.holdout))
+        ) {
+          throw refused(
+            ['experiments', index, 'holdout'],
+            `is not this visitor's bucket in '${e.key}'`
+          );
+        }
+      }
+      const bucketed = report.experiments.filter((e) => e.bucketed);
+      if (!bucketed.length || !getService('profiles').consented(visitor.consent)) return 0;
+      getService('experiments').record(
+        visitor.id,
+        bucketed,
+        { segments: report.segments, persona: report.persona },
+        now
+      );
+      return bucketed.length;
     },
   };
 };
