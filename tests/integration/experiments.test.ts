@@ -7,7 +7,7 @@ import type { Core } from '@strapi/strapi';
 
 import type { ResolveAsset } from '../../contracts/delivery';
 import { getInsightsResponse } from '../../contracts/insights';
-import { bootStrapi } from './strapi';
+import { bootStrapi, publishedChunk } from './strapi';
 import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,18 +21,7 @@ const experiments = () => strapi.plugin('mosaic').service('experiments');
 const visitor = (n: number, prefix = 'visitor') => `${prefix}-${String(n).padStart(6, '0')}`;
 const consenting = (id: string) => ({ 'X-Mosaic-Visitor': id, 'X-Mosaic-Consent': 'granted' });
 
-async function chunk(slug: string) {
-  const created = await strapi.documents('plugin::mosaic.chunk').create({
-    locale: 'en',
-    status: 'published',
-    data: {
-      slug,
-      title: slug,
-      body: [{ type: 'paragraph', children: [{ type: 'text', text: slug }] }],
-    },
-  } as never);
-  return created.documentId as string;
-}
+const chunk = (slug: string) => publishedChunk(strapi, slug);
 
 async function experimentPage(
   slug: string,

@@ -10,7 +10,7 @@ import type { Core } from '@strapi/strapi';
 import { getInsightsResponse, type GetInsights } from '../../contracts/insights';
 import { getManifestResponse } from '../../contracts/manifest';
 import { createResolver, type Resolver } from '../../resolver/index';
-import { bootStrapi } from './strapi';
+import { bootStrapi, publishedChunk } from './strapi';
 import { parse, wireRequest } from './wire';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,18 +26,7 @@ const api = () => wireRequest(strapi.server.httpServer);
 
 const visitor = (n: number) => `edge-visitor-${String(n).padStart(6, '0')}`;
 
-async function chunk(slug: string) {
-  const created = await strapi.documents('plugin::mosaic.chunk').create({
-    locale: 'en',
-    status: 'published',
-    data: {
-      slug,
-      title: slug,
-      body: [{ type: 'paragraph', children: [{ type: 'text', text: slug }] }],
-    },
-  } as never);
-  return created.documentId as string;
-}
+const chunk = (slug: string) => publishedChunk(strapi, slug);
 
 /** What the resolver served the visitor, as the report's body. */
 function served(id: string) {

@@ -59,3 +59,17 @@ export async function bootStrapi(
   strapi.log.level = 'error';
   return strapi;
 }
+
+/** A published English chunk whose body is one paragraph of its slug: its documentId. */
+export async function publishedChunk(strapi: Core.Strapi, slug: string): Promise<string> {
+  const created = await strapi.documents('plugin::mosaic.chunk').create({
+    locale: 'en',
+    status: 'published',
+    data: {
+      slug,
+      title: slug,
+      body: [{ type: 'paragraph', children: [{ type: 'text', text: slug }] }],
+    },
+  } as never);
+  return created.documentId as string;
+}
