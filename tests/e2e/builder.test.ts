@@ -345,4 +345,27 @@ describe('opening a chunk from the builder, and coming back', () => {
       true
     );
   });
+
+  it('opens a chunk in the locale the picker lists it in', async () => {
+    await page.goBack();
+    await page
+      .getByTestId('slot-cta')
+      .getByRole('button', { name: 'Add chunks or assets' })
+      .click();
+    const picker = page.getByRole('dialog');
+    await picker.getByRole('combobox', { name: 'Locale' }).click();
+    await page.getByRole('option', { name: /French/ }).click();
+    const open = picker.getByRole('link', { name: 'Open Appel à l’action (par défaut)' });
+    expect(decodeURIComponent((await open.getAttribute('href'))!)).toMatch(
+      /plugin::mosaic\.chunk\/[a-z0-9]+\?plugins\[i18n\]\[locale\]=fr$/
+    );
+    await open.click();
+    await page.waitForURL((url) => decodeURIComponent(url.href).includes('[locale]=fr'));
+    // The French version, not the default locale's.
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('input[name="title"]') as HTMLInputElement | null)?.value ===
+        'Appel à l’action (par défaut)'
+    );
+  });
 });

@@ -219,6 +219,7 @@ describe('taxonomy and the library', () => {
         type: 'chunk',
         slug: 'hero-developer',
         documentId: ids.chunks['hero-developer'],
+        locale: 'en',
         status: 'published',
         personas: ['developer'],
         tags: ['api'],
@@ -234,6 +235,17 @@ describe('taxonomy and the library', () => {
     expect(dach.body.data.map((i: { slug: string }) => i.slug).sort()).toEqual([
       'cta-dach',
       'hero-dach',
+    ]);
+    // Each item says its locale: the French versions, where asked for.
+    const french = await admin
+      .get('/mosaic/library?type=chunk&q=cta-default&locale=fr')
+      .expect(200);
+    expect(french.body.data).toEqual([
+      expect.objectContaining({
+        slug: 'cta-default',
+        locale: 'fr',
+        title: 'Appel à l’action (par défaut)',
+      }),
     ]);
   });
 

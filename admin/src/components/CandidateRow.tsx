@@ -4,7 +4,7 @@
  * itself (drag and drop, keyboard lifting) belongs to the slot's `useReorder`.
  */
 import { Box, Field, Flex, IconButton, Link, NumberInput, Typography } from '@strapi/design-system';
-import { Link as RouterLink } from 'react-router-dom';
+import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import styled from 'styled-components';
 import { ArrowDown, ArrowUp, Drag, Trash, WarningCircle } from '@strapi/icons';
 
@@ -30,12 +30,20 @@ const RowButtons = styled.div`
 
 /**
  * Where an editor opens a candidate, inside the admin (no reload, Back returns to the builder): a
- * chunk in the Content Manager's edit view, a nested asset in its own builder.
+ * chunk in the Content Manager's edit view, a nested asset in its own builder; in `locale` when
+ * one is given (the asset's, which its candidates are served in), else the default one.
  */
-export const candidateHref = (candidate: { type: string; documentId: string }) =>
-  candidate.type === 'asset'
-    ? `/plugins/mosaic/assets/${candidate.documentId}`
-    : `/content-manager/collection-types/plugin::mosaic.chunk/${candidate.documentId}`;
+export const candidateHref = (
+  candidate: { type: string; documentId: string },
+  locale?: string | null
+) => {
+  if (candidate.type === 'asset') {
+    const query = locale ? `?locale=${encodeURIComponent(locale)}` : '';
+    return `/plugins/mosaic/assets/${candidate.documentId}${query}`;
+  }
+  const query = locale ? `?plugins[i18n][locale]=${encodeURIComponent(locale)}` : '';
+  return `/content-manager/collection-types/plugin::mosaic.chunk/${candidate.documentId}${query}`;
+};
 
 /** How the builder names a candidate to the editor: its title, else its slug. */
 export const candidateLabel = (candidate: EditorCandidate) =>
@@ -69,6 +77,9 @@ export const CandidateRow = ({
   onWeight,
 }: Props) => {
   const t = useT();
+  // The builder's locale (none: the default one), which the asset's candidates are served in.
+  const [search] = useSearchParams();
+  const locale = search.get('locale');
   const title = candidateLabel(candidate);
   const { lifted, dragged, target } = reorder.state;
   return (
@@ -107,7 +118,7 @@ export const CandidateRow = ({
             <Typography fontWeight="bold">
               <Link
                 tag={RouterLink}
-                to={candidateHref(candidate)}
+                to={candidateHref(candidate, locale)}
                 aria-label={t('builder.candidate.open', 'Open {title}', { title })}
               >
                 {title || candidate.documentId}

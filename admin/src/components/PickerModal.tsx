@@ -399,7 +399,7 @@ export const PickerModal = ({
                                 </Flex>
                                 <Link
                                   tag={RouterLink}
-                                  to={candidateHref(item)}
+                                  to={candidateHref(item, item.locale)}
                                   tabIndex={roving}
                                   onFocus={() => setActive(i)}
                                   aria-label={t('builder.candidate.open', 'Open {title}', {

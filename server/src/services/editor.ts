@@ -349,9 +349,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       sort: ['title:asc', 'slug:asc'],
       start,
       limit,
-      ...(type === 'chunk'
-        ? { fields: ['slug', 'title', 'body', 'updatedAt'], populate: TAGS_POPULATE }
-        : { fields: ['slug', 'title', 'updatedAt'] }),
+      // The locale too, where there is one: the picker opens an item in its own locale.
+      fields: [
+        'slug',
+        'title',
+        'updatedAt',
+        ...(type === 'chunk' ? ['body'] : []),
+        ...(locale ? ['locale'] : []),
+      ],
+      ...(type === 'chunk' ? { populate: TAGS_POPULATE } : {}),
     });
     const statuses = await statusesOf(UIDS[type], rows, locale);
     return rows.map((row) => ({
