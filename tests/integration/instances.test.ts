@@ -5,74 +5,29 @@
  * compiled cache over Redis pub/sub; with Redis gone, within seconds all the same, and nothing
  * fails. An instance killed under load loses no event it acknowledged, and starts again cleanly.
  */
-import { spawn, type ChildProcess } from 'child_process';
-import net from 'net';
-import path from 'path';
-
 import Redis from 'ioredis';
 import knex, { type Knex } from 'knex';
 import request from 'supertest';
 
 import { freshPostgresSchema } from '../../playground/scripts/databases';
+import { PG_CONNECTION, startInstance as start, type Instance } from './instances';
 import { tcpProxy, type Proxy } from './proxy';
 
 const SCHEMA = 'mosaic_instances';
-const pgConnection = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const database = {
-  DATABASE_CLIENT: 'postgres',
-  DATABASE_HOST: pgConnection.host,
-  DATABASE_PORT: String(pgConnection.port),
-  DATABASE_NAME: 'test',
-  DATABASE_USERNAME: 'postgres',
-  DATABASE_SCHEMA: SCHEMA,
-};
 /** Each instance's process and what it logged, by its URL. */
-const instances = new Map<string, { child: ChildProcess; log: string }>();
+const instances = new Map<string, Instance>();
 let redisProxy: Proxy;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function startInstance(extraEnv: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, 'instance.js')], {
-    env: {
-      ...process.env,
-      ...database,
-      ...extraEnv,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      NODE_ENV: 'development',
-      CRON_ENABLED: 'false',
-      STRAPI_TELEMETRY_DISABLED: 'true',
-      MOSAIC_REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
-      MOSAIC_RATE_LIMIT: '4',
-      // Every request here comes from one address: the per-visitor limit is the one under test.
-      MOSAIC_RATE_LIMIT_PER_ADDRESS: '100000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const instance = await start(SCHEMA, {
+    ...extraEnv,
+    MOSAIC_REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+    MOSAIC_RATE_LIMIT: '4',
+    // Every request here comes from one address: the per-visitor limit is the one under test.
+    MOSAIC_RATE_LIMIT_PER_ADDRESS: '100000',
   });
-  const url = `http://127.0.0.1:${port}`;
-  const instance = { child, log: '' };
-  instances.set(url, instance);
-  child.stdout!.on('data', (chunk: Buffer) => (instance.log += chunk.toString()));
-  for (let attempt = 0; attempt < 240; attempt += 1) {
-    const ok = await request(url)
-      .get('/_health')
-      .then((res) => res.status === 204)
-      .catch(() => false);
-    if (ok) return url;
-    if (child.exitCode !== null)
-      throw new Error(`instance on ${port} exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`instance on ${port} did not start`);
+  instances.set(instance.url, instance);
+  return instance.url;
 }
 
 const heroText = async (url: string) => {
@@ -204,7 +159,7 @@ describe('an instance killed under load', () => {
   beforeAll(() => {
     db = knex({
       client: 'pg',
-      connection: { ...pgConnection, database: database.DATABASE_NAME },
+      connection: PG_CONNECTION,
       searchPath: [SCHEMA],
     });
   });

@@ -8,9 +8,7 @@
  * playground processes on PostgreSQL sharing the machine's Redis, as tests/integration/instances
  * runs them.
  */
-import { spawn, type ChildProcess } from 'child_process';
-import net from 'net';
-import path from 'path';
+import type { ChildProcess } from 'child_process';
 
 import type { Core } from '@strapi/strapi';
 import fc from 'fast-check';
@@ -18,6 +16,7 @@ import request from 'supertest';
 
 import { resolveAssetResponse, type ResolveAsset } from '../../contracts/delivery';
 import { freshPostgresSchema } from '../../playground/scripts/databases';
+import { startInstance as start } from './instances';
 import { bootStrapi } from './strapi';
 import { parse, wireRequest } from './wire';
 
@@ -194,49 +193,15 @@ describe('two instances', () => {
   let b: string;
   let token: string;
 
-  const freePort = (): Promise<number> =>
-    new Promise((resolve) => {
-      const server = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as net.AddressInfo;
-        server.close(() => resolve(port));
-      });
-    });
-
   async function startInstance(extraEnv: Record<string, string>): Promise<string> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [path.join(__dirname, 'instance.js')], {
-      env: {
-        ...process.env,
-        DATABASE_CLIENT: 'postgres',
-        DATABASE_HOST: '127.0.0.1',
-        DATABASE_PORT: '5432',
-        DATABASE_NAME: 'test',
-        DATABASE_USERNAME: 'postgres',
-        DATABASE_SCHEMA: SCHEMA,
-        ...extraEnv,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        NODE_ENV: 'development',
-        CRON_ENABLED: 'false',
-        STRAPI_TELEMETRY_DISABLED: 'true',
-        MOSAIC_REDIS_URL: 'redis://127.0.0.1:6379',
-        MOSAIC_RATE_LIMIT: '100000',
-        MOSAIC_RATE_LIMIT_PER_ADDRESS: '100000',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const instance = await start(SCHEMA, {
+      ...extraEnv,
+      MOSAIC_REDIS_URL: 'redis://127.0.0.1:6379',
+      MOSAIC_RATE_LIMIT: '100000',
+      MOSAIC_RATE_LIMIT_PER_ADDRESS: '100000',
     });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; attempt < 480; attempt += 1) {
-      const ok = await request(url)
-        .get('/_health')
-        .then((res) => res.status === 204)
-        .catch(() => false);
-      if (ok) return url;
-      if (child.exitCode !== null) throw new Error(`instance on ${port} exited`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`instance on ${port} did not start`);
+    children.push(instance.child);
+    return instance.url;
   }
 
   const persona = async (url: string, visitor: string) => {
