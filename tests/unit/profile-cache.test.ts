@@ -98,11 +98,16 @@ it('holds only what the store holds, whatever the interleaving', async () => {
         }
         await flush();
         for (let h = 0; h < HASHES; h++) {
-          if (!cache.has(key(h))) continue;
+          // Peeking (the resolve's path without a pause) never loads and serves only what is held.
+          if (!cache.has(key(h))) {
+            expect([key(h), cache.peek(key(h))]).toEqual([key(h), undefined]);
+            continue;
+          }
           // An open drop write may have changed the store already: nothing is promised until it ends.
           if (dropWrites.includes(key(h))) continue;
           const held = await cache.get(key(h), () => Promise.reject(new Error('not cached')));
           expect([key(h), held]).toEqual([key(h), store.get(key(h)) ?? 0]);
+          expect([key(h), cache.peek(key(h))]).toEqual([key(h), held]);
         }
       }
     }),

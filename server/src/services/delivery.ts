@@ -371,13 +371,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const usedProfile = profileWanted(request);
     const start = { request, bot: request !== sent, context, headerSources, usedProfile };
     const extensions = getService('extensions');
-    if (!usedProfile && !extensions.enriching() && !extensions.hooked()) {
-      return {
-        ...start,
-        ...personaAndLocale(start, [], locale, personas),
-        enrichment: NOT_ENRICHED,
-        hook: null,
-      };
+    if (!extensions.enriching() && !extensions.hooked()) {
+      // A consenting visitor whose profile is in memory goes on without a pause too.
+      const profile = usedProfile
+        ? getService('profiles').forResolveCached(request.visitor.id!, request.facts.now.getTime())
+        : undefined;
+      if (!usedProfile || profile) {
+        if (profile) Object.assign(context, profile);
+        return {
+          ...start,
+          ...personaAndLocale(start, [], locale, personas),
+          enrichment: NOT_ENRICHED,
+          hook: null,
+        };
+      }
     }
     return (async (): Promise<Opening> => {
       const warnings: string[] = [];

@@ -78,14 +78,9 @@ export class ProfileCache<T> {
    */
   async get(hash: string, load: () => Promise<T>): Promise<T> {
     if (!this.on()) return load();
-    const entry = this.entries.get(hash);
-    if (entry && this.clock() - entry.storedAt < this.limits().ttlMs) {
-      this.hits += 1;
-      this.entries.delete(hash);
-      this.entries.set(hash, entry);
-      return entry.value;
-    }
-    if (entry) this.remove(hash);
+    const hit = this.fresh(hash);
+    if (hit) return hit.value;
+    if (this.entries.has(hash)) this.remove(hash);
     const inFlight = this.loads.get(hash);
     if (inFlight) {
       this.hits += 1;
@@ -108,6 +103,11 @@ export class ProfileCache<T> {
     } finally {
       if (this.loads.get(hash) === mine) this.loads.delete(hash);
     }
+  }
+
+  /** The visitor's value when a fresh one is kept (a hit), else undefined: nothing is loaded. */
+  peek(hash: string): T | undefined {
+    return this.on() ? this.fresh(hash)?.value : undefined;
   }
 
   /** A write of these visitors begins: loads under way or begun until it ends are not kept. */
@@ -184,6 +184,16 @@ export class ProfileCache<T> {
     if (this.limits().maxEntries > 0 && this.enabled()) return true;
     if (this.entries.size || this.loads.size) this.drop('all');
     return false;
+  }
+
+  /** The entry if it is younger than the TTL, counted as a hit and made the most recent. */
+  private fresh(hash: string): Entry<T> | undefined {
+    const entry = this.entries.get(hash);
+    if (!entry || this.clock() - entry.storedAt >= this.limits().ttlMs) return undefined;
+    this.hits += 1;
+    this.entries.delete(hash);
+    this.entries.set(hash, entry);
+    return entry;
   }
 
   private store(hash: string, value: T) {

@@ -601,6 +601,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   }
 
+  /** A resolve's context from the visitor's read, its visit queued to be written after. */
+  function resolveContext(visitorHash: string, read: ResolveRead, now: number): Partial<Context> {
+    const profile = read.profile;
+    // As the upsert will count it.
+    const visits = visitsAt(profile ?? null, now);
+    visitWrites.queued += 1;
+    enqueue({
+      visitorHash,
+      events: [],
+      now,
+      visit: profile && visits === profile.visits ? 'continues' : 'count',
+      done: visitDone,
+    });
+    // Copies: a hook or enricher may change the context it is handed.
+    const events = read.events.slice();
+    const { halfLifeDays, saturation } = config().affinity;
+    return {
+      visitor: {
+        known: true,
+        visits,
+        firstSeen: iso(profile?.firstSeen ?? now) ?? undefined,
+        lastSeen: iso(now) ?? undefined,
+        new: visits <= 1,
+      },
+      traits: { ...(profile?.traits ?? {}) },
+      events: events as ProfileEvent[],
+      affinity: affinityFrom(events, now, { halfLifeMs: halfLifeDays * DAY_MS, saturation }),
+    };
+  }
+
   async function settled() {
     while (writing) await writing;
   }
@@ -650,32 +680,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         const whole = await readWhole(knex(), visitorHash);
         return whole ?? { profile: null, events: [] };
       });
-      const profile = read.profile;
-      // As the upsert will count it.
-      const visits = visitsAt(profile ?? null, now);
-      visitWrites.queued += 1;
-      enqueue({
-        visitorHash,
-        events: [],
-        now,
-        visit: profile && visits === profile.visits ? 'continues' : 'count',
-        done: visitDone,
-      });
-      // Copies: a hook or enricher may change the context it is handed.
-      const events = read.events.slice();
-      const { halfLifeDays, saturation } = config().affinity;
-      return {
-        visitor: {
-          known: true,
-          visits,
-          firstSeen: iso(profile?.firstSeen ?? now) ?? undefined,
-          lastSeen: iso(now) ?? undefined,
-          new: visits <= 1,
-        },
-        traits: { ...(profile?.traits ?? {}) },
-        events: events as ProfileEvent[],
-        affinity: affinityFrom(events, now, { halfLifeMs: halfLifeDays * DAY_MS, saturation }),
-      };
+      return resolveContext(visitorHash, read, now);
+    },
+
+    /**
+     * `forResolve` when the profile cache holds the visitor (no wait: the resolve goes on at
+     * once), else undefined and nothing done.
+     */
+    forResolveCached(visitorId: string, now: number): Partial<Context> | undefined {
+      const visitorHash = hash(visitorId);
+      const read = cache.peek(visitorHash);
+      return read && resolveContext(visitorHash, read, now);
     },
 
     /**
