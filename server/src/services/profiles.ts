@@ -238,8 +238,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   /**
    * Continuing visits, the bulk of a returning reader's requests: one UPDATE of `lastSeen` per
-   * slice of the group, to the group's latest request time (at most the group window after each
-   * visitor's own, which `changes` then carries for the profile cache). An erased row stays gone.
+   * slice of the group, to the group's latest request time (later than a visitor's own by no more
+   * than the moments over which the group's requests arrived; `changes` then carries it for the
+   * profile cache). An erased row stays gone.
    */
   async function touchProfiles(trx: Knex, touched: string[], changes: Map<string, VisitorChange>) {
     if (!touched.length) return;
