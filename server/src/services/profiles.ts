@@ -797,10 +797,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Else a visit or an impression still on its way would write the visitor back once gone.
       await settled();
       await getService('experiments', strapi).forget(visitorHash);
-      const removed = await eraseRows(visitorHash);
       // A summary issued to them may be held anywhere (a cookie, an edge resolver): every one
       // issued until now is refused from the next manifest on (they ask the server for another).
-      if (removed > 0) await getService('settings', strapi).revokeSummaries(Date.now());
+      // Revoked before the rows go, so that a failure to revoke erases nothing and can be tried
+      // again; and once more after, past a summary issued while the rows were being deleted.
+      const settings = getService('settings', strapi);
+      const summarised = (await readProfile(knex(), visitorHash)) !== null;
+      if (summarised) await settings.revokeSummaries(Date.now());
+      const removed = await eraseRows(visitorHash);
+      if (summarised) {
+        await settings.revokeSummaries(Date.now()).catch((error: Error) => {
+          strapi.log.warn(`[mosaic] summaries revoked before the erasure only: ${error.message}`);
+        });
+      }
       // Other instances may hold the visitor's impressions in memory until their next flush:
       // once those have flushed, whatever they wrote goes too.
       const { flushIntervalMs } = config().experiments;
