@@ -225,7 +225,7 @@ describe('the example site resolving at the edge', () => {
     expect(replaced!.value.split('.')[0]).not.toBe(promoted);
   });
 
-  it('takes no summary issued before the visitor was erased, within the manifest’s polling', async () => {
+  it('takes no summary issued before the visitor was erased, within a few manifest polls', async () => {
     const visitor = `edge-erased-${Date.now().toString(36)}`;
     const headers = {
       'User-Agent': DESKTOP,
@@ -259,9 +259,10 @@ describe('the example site resolving at the edge', () => {
       headers: { Authorization: `Bearer ${eraser}`, 'X-Mosaic-Visitor': visitor },
     });
     expect(erased.status).toBe(200);
-    // The edge polls the manifest every 2 s: within 5 s the summary the browser still holds is
-    // refused and dropped, and none is issued in its place (the visitor has no profile).
-    const deadline = Date.now() + 5000;
+    // The edge polls the manifest every 2 s: within a few polls (8 s, for a loaded machine) the
+    // summary the browser still holds is refused and dropped, and none is issued in its place
+    // (the visitor has no profile).
+    const deadline = Date.now() + 8000;
     let after = await pageFor(edge.url, reader);
     while (after.persona !== 'none' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
