@@ -30,7 +30,8 @@ const WRITES = /^after(Create|Update|Delete)/;
  * metrics, for one): only the default locale and Mosaic's own settings concern delivery. A write
  * whose key the event does not carry (updateMany, deleteMany) counts, to be safe.
  */
-const STORE_KEYS = /^plugin_(i18n|mosaic)_/;
+/** Store keys whose change is a content change; summaries' revocation is not (settings.ts). */
+const STORE_KEYS = /^plugin_(i18n_|mosaic_(?!summaries$))/;
 
 function concernsMosaic(event: { model: { uid: string }; params?: unknown; result?: unknown }) {
   if (event.model.uid !== 'strapi::core-store') return true;

@@ -264,11 +264,30 @@ describe('two instances', () => {
     // B keeps it again.
     expect((await persona(b, visitor)).persona).toBe('developer');
 
+    const manifestOf = async (url: string) => {
+      const res = await request(url)
+        .get('/api/mosaic/manifest')
+        .set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      return res.body.data as { version: string; settings: { summaryNotBefore: number | null } };
+    };
+    const before = await manifestOf(b);
     const erased = await request(a)
       .delete(`/api/mosaic/profiles/${visitor}`)
       .set('Authorization', `Bearer ${token}`);
     expect(erased.status).toBe(200);
     expect(await persona(b, visitor)).toEqual({ persona: null, events: [] });
+    // B's manifest revokes the summaries issued before the erasure too, as A's does, once B has
+    // heard of it over Redis (a moment after A answered).
+    const onA = await manifestOf(a);
+    expect(onA.settings.summaryNotBefore).toBeGreaterThan(before.settings.summaryNotBefore ?? 0);
+    let onB = await manifestOf(b);
+    for (let tries = 0; onB.version !== onA.version && tries < 40; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      onB = await manifestOf(b);
+    }
+    expect(onB.settings.summaryNotBefore).toBe(onA.settings.summaryNotBefore);
+    expect(onB.version).toBe(onA.version);
   });
 
   it('shows on B, in its next answer, traits set on A', async () => {

@@ -641,7 +641,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async bootstrap() {
       secret = await loadSecret();
-      getService('redis', strapi).onProfileChange((hashes) => cache.drop(hashes));
+      getService('redis', strapi).onProfileChange((hashes, revoked) => {
+        cache.drop(hashes);
+        if (!revoked) return;
+        getService('settings', strapi)
+          .reloadRevocation()
+          .catch((error: Error) =>
+            strapi.log.warn(`[mosaic] summary revocation not reloaded: ${error.message}`)
+          );
+      });
     },
 
     /** The profile cache's counters, and whether it holds a visitor (for tests and the benchmark). */

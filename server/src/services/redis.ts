@@ -17,7 +17,10 @@ import Redis from 'ioredis';
 import type { MosaicConfig } from '../config';
 
 const INVALIDATION_CHANNEL = 'mosaic:invalidate';
-/** Visitors whose profile changed on an instance: `{ from, hashes }`, `hashes` null for all. */
+/**
+ * Visitors whose profile changed on an instance: `{ from, hashes, revoked? }`, `hashes` null for
+ * all; `revoked`: an erasure revoked the profile summaries issued so far (settings.ts).
+ */
 const PROFILES_CHANNEL = 'mosaic:profiles';
 /** How long compiled content may live here while invalidations cannot arrive. */
 export const LOCAL_TTL_MS = 3000;
@@ -33,7 +36,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   let expiring: NodeJS.Timeout | null = null;
 
   /** Told of other instances' profile changes (services/profiles.ts: its profile cache). */
-  let onProfiles: (hashes: string[] | 'all') => void = () => undefined;
+  let onProfiles: (hashes: string[] | 'all', revoked: boolean) => void = () => undefined;
 
   const url = () => (strapi.config.get('plugin::mosaic') as MosaicConfig).redis?.url;
 
@@ -42,7 +45,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     client: () => client,
 
     /** Who to tell when another instance changed visitors' profiles. */
-    onProfileChange(handler: (hashes: string[] | 'all') => void) {
+    onProfileChange(handler: (hashes: string[] | 'all', revoked: boolean) => void) {
       onProfiles = handler;
     },
 
@@ -73,7 +76,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         );
         expiring = setInterval(onInvalidate, LOCAL_TTL_MS);
         expiring.unref();
-        onProfiles('all');
+        onProfiles('all', false);
       };
       subscriber.on('close', () => lost('connection closed'));
       subscriber.on('ready', () => {
@@ -81,19 +84,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         clearInterval(expiring);
         expiring = null;
         onInvalidate();
-        onProfiles('all');
+        onProfiles('all', false);
         strapi.log.info('[mosaic] redis reachable again: shared invalidation and rate limit');
       });
       subscriber.on('message', (channel, message) => {
         if (channel === PROFILES_CHANNEL) {
           try {
-            const { from, hashes } = JSON.parse(message) as {
+            const { from, hashes, revoked } = JSON.parse(message) as {
               from: string;
               hashes: string[] | null;
+              revoked?: boolean;
             };
-            if (from !== instanceId) onProfiles(hashes ?? 'all');
+            if (from !== instanceId) onProfiles(hashes ?? 'all', revoked === true);
           } catch {
-            onProfiles('all');
+            onProfiles('all', true);
           }
           return;
         }
@@ -128,15 +132,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Tells the other instances that these visitors' profiles (null: every profile) changed, so
-     * that none keeps what it read before. Resolves once Redis took the message (or refused it).
+     * that none keeps what it read before; `revoked`, that the profile summaries issued so far are
+     * revoked (they read the time again). Resolves once Redis took the message (or refused it).
      */
-    async publishProfileChange(hashes: string[] | null) {
+    async publishProfileChange(hashes: string[] | null, revoked = false) {
       if (!client || client.status !== 'ready') return;
-      await client
-        .publish(PROFILES_CHANNEL, JSON.stringify({ from: instanceId, hashes }))
-        .catch((error: Error) => {
-          strapi.log.warn(`[mosaic] redis: profile change not published: ${error.message}`);
-        });
+      const message = { from: instanceId, hashes, ...(revoked ? { revoked } : {}) };
+      await client.publish(PROFILES_CHANNEL, JSON.stringify(message)).catch((error: Error) => {
+        strapi.log.warn(`[mosaic] redis: profile change not published: ${error.message}`);
+      });
     },
 
     async disconnect() {

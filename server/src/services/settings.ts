@@ -9,6 +9,7 @@ import type { z } from 'zod';
 
 import { settingsBody, type MosaicSettings } from '../../../contracts/admin';
 import type { MosaicConfig } from '../config';
+import { getService } from '../utils';
 import { parseInput } from '../validation';
 
 /** What may be stored: each setting optional (`settingsBody`), so an unset one follows the config file. */
@@ -67,13 +68,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Revokes every profile summary issued up to `nowMs` (an erasure): stored before it resolves,
-     * so that the manifest every instance serves next says so. The write is a change other
-     * instances hear of (a Mosaic store key), and they read it again.
+     * so that the manifest every instance serves next says so. Other instances are told over
+     * Redis with the profile changes (they read it again, and keep their compiled content: an
+     * erasure changes no content), and read it with the settings whenever they reload those.
      */
     async revokeSummaries(nowMs: number) {
       const next = Math.max(Math.floor(nowMs / 1000) + 1, (await readNotBefore()) ?? 0);
       await revocation().set({ value: { notBefore: next } });
       notBefore = next;
+      await getService('redis', strapi).publishProfileChange([], true);
+    },
+
+    /** Reads the revocation time again (another instance revoked). */
+    async reloadRevocation() {
+      notBefore = await readNotBefore();
     },
 
     /** Validates `patch`, stores it over what was stored, and puts it in force on this instance. */
