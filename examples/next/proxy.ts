@@ -58,19 +58,6 @@ export async function proxy(request: NextRequest, event: NextFetchEvent) {
   let resolvedAtEdge = false;
   let staleSummary = false;
   if (edgeMode() && request.nextUrl.pathname === '/') {
-    // A summary the resolver now refuses (expired, revoked by an erasure on the server, issued to
-    // another visitor) is dropped, and a fresh one asked for in its place.
-    try {
-      const held = await (await edgeResolver()).readSummary({ headers: request.headers });
-      if (held && !held.ok && held.reason !== 'no-key') {
-        request.cookies.delete(SUMMARY_COOKIE);
-        staleSummary = true;
-      }
-    } catch {
-      // No manifest yet: resolution below fails the same way and the page asks Strapi.
-    }
-    summary = await freshSummary(request.headers, request.cookies);
-    if (summary) request.cookies.set(SUMMARY_COOKIE, summary.token);
     // The parameters the page passes on in server mode, as GET /api/mosaic/assets/home reads them.
     const query = new URLSearchParams({ format: 'json' });
     for (const name of PASSED_ON) {
@@ -79,9 +66,24 @@ export async function proxy(request: NextRequest, event: NextFetchEvent) {
     }
     try {
       const resolver = await edgeResolver();
-      const resolved = await resolver.resolveWithSummary('home', {
+      // The summary is verified once, and that verdict both decides its cookie and resolves: a
+      // summary the resolver refuses (expired, revoked by an erasure on the server, issued to
+      // another visitor) is dropped, and a fresh one asked for in its place.
+      let verdict = await resolver.readSummary({ headers: request.headers });
+      if (verdict && !verdict.ok && verdict.reason !== 'no-key') {
+        request.cookies.delete(SUMMARY_COOKIE);
+        staleSummary = true;
+        verdict = null;
+      }
+      summary = await freshSummary(request.headers, request.cookies);
+      if (summary) {
+        request.cookies.set(SUMMARY_COOKIE, summary.token);
+        verdict = await resolver.readSummary({ headers: request.headers });
+      }
+      const resolved = resolver.resolveRequest('home', {
         query,
         headers: request.headers,
+        summary: verdict?.ok ? verdict.summary : null,
       });
       if (resolved) {
         const { data, meta } = resolved;

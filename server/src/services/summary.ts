@@ -114,7 +114,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = (await profileSegments())
         .filter(({ rule }) => rule.test(context, now))
         .map(({ slug }) => slug);
-      const iat = Math.floor(now / 1000);
+      // Never one already revoked: in the second of an erasure, it counts from the next one.
+      const iat = Math.max(Math.floor(now / 1000), getService('settings').summaryNotBefore() ?? 0);
       const ttl = config().profileSummary?.ttlSeconds ?? SUMMARY_TTL_SECONDS;
       const summary = {
         v: SUMMARY_VERSION,
