@@ -94,6 +94,27 @@ async function call(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
+/** A consenting visitor who read three developer chunks (tracked as the site's client sends them). */
+async function developerReader(prefix: string): Promise<string> {
+  const visitor = `${prefix}-${Date.now().toString(36)}`;
+  const events = ['hero-developer', 'feature-api', 'cta-developer'].map((chunk) => ({
+    name: 'view',
+    chunk,
+  }));
+  const tracked = await call(`${STRAPI}/api/mosaic/events`, {
+    method: 'POST',
+    headers: {
+      'User-Agent': DESKTOP,
+      'X-Mosaic-Visitor': visitor,
+      'X-Mosaic-Consent': 'granted',
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ events }),
+  });
+  expect(tracked.status).toBe(202);
+  return visitor;
+}
+
 async function adminJwt(): Promise<string> {
   const login = await call(`${STRAPI}/admin/login`, {
     method: 'POST',
@@ -173,23 +194,7 @@ describe('the example site resolving at the edge', () => {
   });
 
   it('shows a consenting visitor whose reading points to a persona the same page, from a signed summary', async () => {
-    const visitor = `edge-reader-${Date.now().toString(36)}`;
-    const headers = {
-      'User-Agent': DESKTOP,
-      'X-Mosaic-Visitor': visitor,
-      'X-Mosaic-Consent': 'granted',
-      'Content-Type': 'application/json',
-    };
-    const events = ['hero-developer', 'feature-api', 'cta-developer'].map((chunk) => ({
-      name: 'view',
-      chunk,
-    }));
-    const tracked = await call(`${STRAPI}/api/mosaic/events`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ events }),
-    });
-    expect(tracked.status).toBe(202);
+    const visitor = await developerReader('edge-reader');
 
     const reader: Reader = {
       path: '/',
@@ -226,22 +231,12 @@ describe('the example site resolving at the edge', () => {
   });
 
   it('takes no summary issued before the visitor was erased, within a few manifest polls', async () => {
-    const visitor = `edge-erased-${Date.now().toString(36)}`;
+    const visitor = await developerReader('edge-erased');
     const headers = {
       'User-Agent': DESKTOP,
       'X-Mosaic-Visitor': visitor,
       'X-Mosaic-Consent': 'granted',
     };
-    const events = ['hero-developer', 'feature-api', 'cta-developer'].map((chunk) => ({
-      name: 'view',
-      chunk,
-    }));
-    const tracked = await call(`${STRAPI}/api/mosaic/events`, {
-      method: 'POST',
-      headers: { ...headers, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ events }),
-    });
-    expect(tracked.status).toBe(202);
     const issued = await call(`${STRAPI}/api/mosaic/profile/summary`, { headers });
     expect(issued.status).toBe(200);
     const { token } = ((await issued.json()) as { data: { token: string } }).data;
